@@ -1,0 +1,1 @@
+"""swtrain: bilingual medical social-work cases, answered in widgets, graded as data."""

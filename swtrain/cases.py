@@ -1,0 +1,231 @@
+"""Find, load and validate case and key files; the JSON Schema for authors.
+
+Layout: `<casedata>/<case-id>/case.yaml` and `key.yaml`. The case data folder
+is `$SWTRAIN_CASEDATA`, else the `casedata/` folder beside the swtrain
+package (a source checkout), else one found above the working directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from .errors import (
+    CaseInvalid,
+    CaseNotFound,
+    DataFileError,
+    KeyInvalid,
+    KeyNotFound,
+    Problem,
+    SchemaVersionMismatch,
+)
+from .models import (
+    CASE_SCHEMA_VERSION,
+    KEY_SCHEMA_VERSION,
+    Case,
+    Classification,
+    ClassificationKey,
+    Exercise,
+    ExerciseKey,
+    Key,
+    MultipleChoice,
+    MultipleChoiceKey,
+    Ordering,
+    OrderingKey,
+    SingleChoice,
+    SingleChoiceKey,
+    FreeText,
+    FreeTextKey,
+)
+from .yamlfile import read_yaml
+
+CASE_FILE = "case.yaml"
+KEY_FILE = "key.yaml"
+
+
+def casedata_dir() -> Path:
+    """The folder holding one sub-folder per case."""
+    configured = os.environ.get("SWTRAIN_CASEDATA")
+    if configured:
+        return Path(configured).resolve()
+    beside_package = Path(__file__).resolve().parent.parent / "casedata"
+    if beside_package.is_dir():
+        return beside_package
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        if (folder / "casedata").is_dir():
+            return folder / "casedata"
+    return beside_package
+
+
+def case_ids(root: Path | None = None) -> list[str]:
+    """Ids of every case under `root` (the case data folder by default), sorted."""
+    root = root or casedata_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.parent.name for p in root.glob(f"*/{CASE_FILE}"))
+
+
+def case_dir(case_id: str, root: Path | None = None) -> Path:
+    """The folder of a case; CaseNotFound with a suggestion if there is none."""
+    root = root or casedata_dir()
+    folder = root / case_id
+    if "/" in case_id or "\\" in case_id or case_id in ("", ".", "..") or not (folder / CASE_FILE).is_file():
+        raise CaseNotFound.for_id(case_id, case_ids(root), root)
+    return folder
+
+
+def load_case_file(path: Path) -> Case:
+    """The case in `path`, validated; CaseInvalid naming file, line and field."""
+    data, lines = read_yaml(path, CaseInvalid)
+    _require_version(path, data, lines, CASE_SCHEMA_VERSION, CaseInvalid)
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseInvalid.from_validation_error(path, exc, lines) from None
+
+
+def _require_version(
+    path: Path, data: dict[str, Any], lines: dict[str, int], expected: int, error: type[DataFileError]
+) -> None:
+    found = data.get("schema_version")
+    if found is None:
+        raise error(path, [Problem("schema_version", None, f"{expected} (every file states its schema version)", 1)])
+    if found != expected:
+        mismatch = SchemaVersionMismatch.for_file(path, found, expected)
+        mismatch.problems[0].line = lines.get("schema_version")
+        raise mismatch
+
+
+def load_key_file(path: Path, case: Case) -> Key:
+    """The key in `path`, validated on its own and against `case`."""
+    data, lines = read_yaml(path, KeyInvalid)
+    _require_version(path, data, lines, KEY_SCHEMA_VERSION, KeyInvalid)
+    try:
+        key = Key.model_validate(data)
+    except ValidationError as exc:
+        raise KeyInvalid.from_validation_error(path, exc, lines) from None
+    problems = key_problems(case, key)
+    for problem in problems:
+        problem.line = problem.line or _nearest_line(problem.field, lines)
+    if problems:
+        raise KeyInvalid(path, problems)
+    return key
+
+
+def _nearest_line(field: str, lines: dict[str, int]) -> int | None:
+    parts = field.split(".")
+    while parts:
+        if ".".join(parts) in lines:
+            return lines[".".join(parts)]
+        parts.pop()
+    return None
+
+
+def key_problems(case: Case, key: Key) -> list[Problem]:
+    """Every way `key` does not fit `case`: missing, extra or impossible answers."""
+    problems: list[Problem] = []
+    if key.case != case.id:
+        problems.append(Problem("case", key.case, f"{case.id!r}, the id of the case beside it"))
+    known = {e.id for e in case.exercises}
+    for exercise_id in key.exercises:
+        if exercise_id not in known:
+            problems.append(
+                Problem(f"exercises.{exercise_id}", exercise_id, f"an exercise id of the case ({', '.join(sorted(known))})")
+            )
+    for exercise in case.exercises:
+        entry = key.exercises.get(exercise.id)
+        field = f"exercises.{exercise.id}"
+        if entry is None:
+            problems.append(Problem(field, None, f"a key for {exercise.type} exercise {exercise.id!r}"))
+        elif entry.type != exercise.type:
+            problems.append(Problem(f"{field}.type", entry.type, f"{exercise.type!r}, the type in case.yaml"))
+        else:
+            problems.extend(_entry_problems(exercise, entry, field))
+    return problems
+
+
+def _entry_problems(exercise: Exercise, entry: ExerciseKey, field: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def need(values: list[str], allowed: set[str], where: str, what: str) -> None:
+        for value in values:
+            if value not in allowed:
+                problems.append(Problem(where, value, f"one of the {what} ({', '.join(sorted(allowed))})"))
+
+    if isinstance(exercise, (SingleChoice, MultipleChoice)):
+        options = {o.value for o in exercise.options}
+        if isinstance(entry, SingleChoiceKey):
+            need([entry.answer], options, f"{field}.answer", "options")
+        elif isinstance(entry, MultipleChoiceKey):
+            need(list(entry.answers), options, f"{field}.answers", "options")
+        need(list(entry.feedback), options, f"{field}.feedback", "options")  # type: ignore[union-attr]
+    elif isinstance(exercise, Ordering) and isinstance(entry, OrderingKey):
+        items = [i.value for i in exercise.items]
+        if sorted(entry.order) != sorted(items):
+            problems.append(Problem(f"{field}.order", list(entry.order), f"each item exactly once: {', '.join(items)}"))
+    elif isinstance(exercise, Classification) and isinstance(entry, ClassificationKey):
+        items = {i.value for i in exercise.items}
+        categories = {c.value for c in exercise.categories}
+        missing = sorted(items - set(entry.answers))
+        if missing:
+            problems.append(Problem(f"{field}.answers", missing, "a category for every item"))
+        need(list(entry.answers), items, f"{field}.answers", "items")
+        need(list(entry.answers.values()), categories, f"{field}.answers", "categories")
+        need(list(entry.feedback), items, f"{field}.feedback", "items")
+    elif isinstance(exercise, FreeText) and isinstance(entry, FreeTextKey):
+        total = sum(c.points for c in entry.rubric)
+        if abs(total - exercise.points) > 1e-9:
+            problems.append(Problem(f"{field}.rubric", total, f"criteria points adding up to the exercise's {exercise.points:g}"))
+    return problems
+
+
+@lru_cache(maxsize=64)
+def _load_case_cached(path: Path, mtime: float) -> Case:
+    return load_case_file(path)
+
+
+@lru_cache(maxsize=64)
+def _load_key_cached(path: Path, mtime: float, case: Case) -> Key:
+    return load_key_file(path, case)
+
+
+def load_case(case_id: str, root: Path | None = None) -> Case:
+    """The case with this id from the case data folder."""
+    path = case_dir(case_id, root) / CASE_FILE
+    case = _load_case_cached(path, path.stat().st_mtime)
+    if case.id != case_id:
+        raise CaseInvalid(path, [Problem("id", case.id, f"{case_id!r}, the name of its folder", 1)])
+    return case
+
+
+def has_key(case_id: str, root: Path | None = None) -> bool:
+    return (case_dir(case_id, root) / KEY_FILE).is_file()
+
+
+def load_key(case: Case, root: Path | None = None) -> Key:
+    """The key of `case`; KeyNotFound where the release has none."""
+    path = case_dir(case.id, root) / KEY_FILE
+    if not path.is_file():
+        raise KeyNotFound(
+            f"Case {case.id!r} has no key file ({path}).",
+            "Practice and feedback modes need the key; assessed mode does not.",
+        )
+    return _load_key_cached(path, path.stat().st_mtime, case)
+
+
+def json_schema(kind: str = "case") -> dict[str, Any]:
+    """The JSON Schema of a case or key file, for a case author's editor."""
+    model = {"case": Case, "key": Key}[kind]
+    schema = TypeAdapter(model).json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"swtrain {kind} file (schema_version {CASE_SCHEMA_VERSION})"
+    return schema
+
+
+def json_schema_text(kind: str = "case") -> str:
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"

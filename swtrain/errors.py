@@ -1,0 +1,233 @@
+"""The exceptions swtrain raises, all under one base.
+
+    SwtrainError
+     ├── DataFileError              a file swtrain reads is wrong
+     │    ├── CaseInvalid           case.yaml does not match the case schema
+     │    ├── KeyInvalid            key.yaml does not match the case or the key schema
+     │    ├── ResponsesInvalid      an answer file is not a valid answer file
+     │    └── SchemaVersionMismatch a file was written for another schema version
+     ├── CaseNotFound               no case has the id asked for
+     ├── KeyNotFound                a case has no key.yaml where one is needed
+     ├── InvalidTraineeId           a trainee id that cannot be a folder name
+     └── UnknownLanguage            a language swtrain has no text for
+
+Every message names the value found, what was expected and, where there is
+one, a hint, so that it can be shown to a person as it is.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+__all__ = [
+    "SwtrainError",
+    "DataFileError",
+    "CaseInvalid",
+    "KeyInvalid",
+    "ResponsesInvalid",
+    "SchemaVersionMismatch",
+    "CaseNotFound",
+    "KeyNotFound",
+    "InvalidTraineeId",
+    "UnknownLanguage",
+    "Problem",
+]
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def did_you_mean(value: str, known: Iterable[str]) -> str:
+    """A 'Did you mean ...?' hint, or '' when nothing is close."""
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f"Did you mean {close[0]!r}?" if close else ""
+
+
+class SwtrainError(Exception):
+    """Base of every error swtrain raises on purpose."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message + (f" {hint}" if hint else ""))
+
+
+class Problem:
+    """One thing wrong in a data file: where, what was found, what was expected."""
+
+    __slots__ = ("field", "value", "expected", "line")
+
+    def __init__(self, field: str, value: Any, expected: str, line: int | None = None) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        self.line = line
+
+    def describe(self, path: Path | str) -> str:
+        where = f"{path}:{self.line}" if self.line else f"{path}"
+        field = self.field or "(top level)"
+        return f"{where}: {field}: found {_short(self.value)}, expected {self.expected}"
+
+    def __repr__(self) -> str:
+        return f"Problem({self.field!r}, {self.value!r}, {self.expected!r}, line={self.line})"
+
+
+class DataFileError(SwtrainError):
+    """A file swtrain reads (case, key or answers) is wrong; names file and fields."""
+
+    what = "data file"
+
+    def __init__(self, path: Path | str, problems: Sequence[Problem], hint: str = "") -> None:
+        self.path = Path(path)
+        self.problems = tuple(problems)
+        first = self.problems[0]
+        self.field = first.field
+        self.value = first.value
+        self.expected = first.expected
+        lines = [p.describe(self.path) for p in self.problems]
+        more = f" (and {len(lines) - 1} more problem(s))" if len(lines) > 1 else ""
+        message = f"Invalid {self.what} {lines[0]}{more}"
+        super().__init__(message, hint)
+        self.details = lines
+
+    def __str__(self) -> str:
+        text = "\n  ".join([f"Invalid {self.what}:"] + self.details)
+        return text + (f"\n  Hint: {self.hint}" if self.hint else "")
+
+    @classmethod
+    def from_validation_error(
+        cls,
+        path: Path | str,
+        exc: ValidationError,
+        lines: dict[str, int] | None = None,
+        hint: str = "",
+    ) -> DataFileError:
+        """Turn pydantic's error list into one error naming each dotted field."""
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = [str(part) for part in err["loc"] if not _is_union_tag(part)]
+            field = ".".join(loc)
+            value = err.get("input")
+            problems.append(Problem(field, value, _expected(err), _line_of(field, lines)))
+        return cls(path, problems, hint or cls.default_hint)
+
+    default_hint = ""
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic puts the discriminator value or model name in the location of
+    # union members ("single_choice", "function-after[...]"); a field path
+    # reads better without them.
+    text = str(part)
+    return text.endswith("]") or text in _UNION_TAGS
+
+
+_UNION_TAGS = {
+    "single_choice",
+    "multiple_choice",
+    "ordering",
+    "classification",
+    "numeric",
+    "free_text",
+    "str",
+    "float",
+    "int",
+    "list[str]",
+    "dict[str,str]",
+}
+
+
+def _expected(err: Any) -> str:
+    kind = err["type"]
+    msg = err["msg"]
+    if kind == "missing":
+        return "a value (this field is required)"
+    if kind == "extra_forbidden":
+        return "no such field (check the spelling against `swtrain schema`)"
+    if msg.startswith("Value error, "):
+        return msg[len("Value error, ") :]
+    return msg[0].lower() + msg[1:] if msg else kind
+
+
+def _line_of(field: str, lines: dict[str, int] | None) -> int | None:
+    if not lines:
+        return None
+    parts = field.split(".")
+    while parts:
+        line = lines.get(".".join(parts))
+        if line is not None:
+            return line
+        parts.pop()
+    return lines.get("")
+
+
+class CaseInvalid(DataFileError):
+    """A case.yaml that does not match the case schema."""
+
+    what = "case file"
+    default_hint = "Run `swtrain schema` for the schema your editor can check against."
+
+
+class KeyInvalid(DataFileError):
+    """A key.yaml that does not match its case or the key schema."""
+
+    what = "key file"
+    default_hint = "Each key entry needs the id and type of an exercise in case.yaml."
+
+
+class ResponsesInvalid(DataFileError):
+    """An answer file that is not valid JSON or not a valid answer file."""
+
+    what = "answer file"
+    default_hint = "The file was left untouched; fix or remove it to save new answers."
+
+
+class SchemaVersionMismatch(DataFileError):
+    """A file written for a schema version this swtrain does not read."""
+
+    what = "schema version in"
+
+    @classmethod
+    def for_file(cls, path: Path | str, found: Any, expected: int) -> SchemaVersionMismatch:
+        """The error for a file whose schema_version is not `expected`."""
+        newer = isinstance(found, int) and found > expected
+        hint = (
+            "The file was written by a newer swtrain: upgrade swtrain to read it."
+            if newer
+            else f"Set schema_version: {expected} after checking the file against `swtrain schema`."
+        )
+        return cls(path, [Problem("schema_version", found, f"{expected}")], hint)
+
+
+class CaseNotFound(SwtrainError):
+    """No case has the id asked for."""
+
+    @classmethod
+    def for_id(cls, case_id: str, known: Sequence[str], where: Path) -> CaseNotFound:
+        """The error for an unknown id, suggesting the closest known id."""
+        hint = did_you_mean(case_id, known) or f"Known cases: {', '.join(sorted(known)) or 'none'}."
+        err = cls(f"{case_id!r} is not a known case in {where}.", hint)
+        err.case_id = case_id
+        return err
+
+    case_id: str = ""
+
+
+class KeyNotFound(SwtrainError):
+    """A case has no key file where one is needed (practice or feedback)."""
+
+
+class InvalidTraineeId(SwtrainError):
+    """A trainee id that cannot safely be a folder name."""
+
+
+class UnknownLanguage(SwtrainError):
+    """A language code swtrain has no interface text or case text for."""

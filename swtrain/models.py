@@ -1,0 +1,415 @@
+"""The case, its key, a trainee's answers and a grade: immutable, no I/O.
+
+Models validate once, where a file is read (swtrain.cases, swtrain.store);
+everything downstream can trust them. Each stored file kind carries a
+`schema_version`; the loaders check it before validating the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CASE_SCHEMA_VERSION = 1
+KEY_SCHEMA_VERSION = 1
+RESPONSES_SCHEMA_VERSION = 1
+
+#: Languages every trainee-facing text must exist in.
+REQUIRED_LANGUAGES = ("en", "zh")
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Competency = Annotated[int, Field(ge=1, le=9, description="CSWE EPAS 2022 competency, 1 to 9")]
+Points = Annotated[float, Field(gt=0, le=1000)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(BaseModel):
+    """A trainee-facing text in every required language (more may be added)."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    en: Annotated[str, Field(min_length=1)]
+    zh: Annotated[str, Field(min_length=1)]
+
+    @field_validator("en", "zh")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a non-empty text")
+        return value
+
+    @model_validator(mode="after")
+    def _extra_languages_are_text(self) -> Text:
+        for code, value in (self.model_extra or {}).items():
+            if not (code.replace("-", "").isalpha() and len(code) <= 8):
+                raise ValueError(f"language codes such as 'en' or 'zh', not {code!r}")
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"a non-empty text for language {code!r}")
+        return self
+
+    def get(self, language: str) -> str:
+        """The text in `language`, falling back to English."""
+        if language in ("en", "zh"):
+            return getattr(self, language)  # type: ignore[no-any-return]
+        extra = self.model_extra or {}
+        return str(extra.get(language, self.en))
+
+
+class Option(Frozen):
+    """A choice, an item to order or a statement to classify: a value and its label."""
+
+    value: Slug
+    label: Text
+
+
+def _unique_values(options: tuple[Option, ...], what: str) -> tuple[Option, ...]:
+    seen: set[str] = set()
+    for option in options:
+        if option.value in seen:
+            raise ValueError(f"{what} with distinct values; {option.value!r} appears twice")
+        seen.add(option.value)
+    return options
+
+
+class ExerciseBase(Frozen):
+    id: Slug
+    title: Text
+    prompt: Text
+    competency: Competency
+    points: Points = 1.0
+    content_note: Text | None = None
+
+
+class SingleChoice(ExerciseBase):
+    """Pick exactly one option."""
+
+    type: Literal["single_choice"]
+    options: Annotated[tuple[Option, ...], Field(min_length=2)]
+
+    _check = field_validator("options")(lambda cls, v: _unique_values(v, "options"))
+
+
+class MultipleChoice(ExerciseBase):
+    """Pick every option that applies."""
+
+    type: Literal["multiple_choice"]
+    options: Annotated[tuple[Option, ...], Field(min_length=2)]
+
+    _check = field_validator("options")(lambda cls, v: _unique_values(v, "options"))
+
+
+class Ordering(ExerciseBase):
+    """Put items in order (Roberts' seven stages, the case-work process)."""
+
+    type: Literal["ordering"]
+    items: Annotated[tuple[Option, ...], Field(min_length=2)]
+
+    _check = field_validator("items")(lambda cls, v: _unique_values(v, "items"))
+
+
+class Classification(ExerciseBase):
+    """Sort statements into categories (the four problem areas, A/B/C)."""
+
+    type: Literal["classification"]
+    categories: Annotated[tuple[Option, ...], Field(min_length=2)]
+    items: Annotated[tuple[Option, ...], Field(min_length=1)]
+
+    _check_c = field_validator("categories")(lambda cls, v: _unique_values(v, "categories"))
+    _check_i = field_validator("items")(lambda cls, v: _unique_values(v, "items"))
+
+
+class Numeric(ExerciseBase):
+    """Compute a number from given figures; each variant may get other figures."""
+
+    type: Literal["numeric"]
+    given_labels: Annotated[tuple[Text, ...], Field(min_length=1)]
+    given_sets: Annotated[tuple[tuple[float, ...], ...], Field(min_length=1)]
+    unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _sets_match_labels(self) -> Numeric:
+        for number, values in enumerate(self.given_sets):
+            if len(values) != len(self.given_labels):
+                raise ValueError(
+                    f"given_sets.{number} to have {len(self.given_labels)} values, "
+                    f"one per given label, not {len(values)}"
+                )
+        return self
+
+    def given_for(self, variant: int) -> tuple[float, ...]:
+        """The figures a trainee with this variant is shown."""
+        return self.given_sets[variant % len(self.given_sets)]
+
+
+class FreeText(ExerciseBase):
+    """A written answer, scored by a person against the key's rubric."""
+
+    type: Literal["free_text"]
+    min_words: Annotated[int, Field(ge=0, le=2000)] = 0
+
+
+Exercise = Annotated[
+    Union[SingleChoice, MultipleChoice, Ordering, Classification, Numeric, FreeText],
+    Field(discriminator="type"),
+]
+ExerciseType = Literal[
+    "single_choice", "multiple_choice", "ordering", "classification", "numeric", "free_text"
+]
+
+
+class Person(Frozen):
+    """Someone in the case, by pseudonym or role label."""
+
+    id: Slug
+    name: Text
+    role: Text
+    description: Text
+
+
+class TimelineEvent(Frozen):
+    """What happened on a day counted from admission (day 0); never a date."""
+
+    day: Annotated[int, Field(ge=-3650, le=3650)]
+    event: Text
+
+
+class Turn(Frozen):
+    """One utterance in an interview; `speaker` is a person id or 'worker'."""
+
+    speaker: Slug
+    text: Text
+
+
+class Interview(Frozen):
+    id: Slug
+    title: Text
+    day: int | None = None
+    content_note: Text | None = None
+    turns: Annotated[tuple[Turn, ...], Field(min_length=1)]
+
+
+class Section(Frozen):
+    """A block of case text (markdown) such as the vignette or the setting."""
+
+    id: Slug
+    title: Text
+    body: Text
+    content_note: Text | None = None
+
+
+class Case(Frozen):
+    """A teaching case: everything a trainee reads and answers, no key."""
+
+    schema_version: Literal[1] = 1
+    id: Slug
+    module: Slug
+    title: Text
+    summary: Text
+    practice_models: tuple[Text, ...] = ()
+    distressing: bool = False
+    content_note: Text | None = None
+    sections: Annotated[tuple[Section, ...], Field(min_length=1)]
+    people: tuple[Person, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    interviews: tuple[Interview, ...] = ()
+    exercises: Annotated[tuple[Exercise, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Case:
+        if self.distressing and self.content_note is None:
+            raise ValueError("a content_note, since the case is marked distressing")
+        ids = [e.id for e in self.exercises]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"distinct exercise ids; repeated: {', '.join(duplicates)}")
+        speakers = {p.id for p in self.people} | {"worker"}
+        for interview in self.interviews:
+            for turn in interview.turns:
+                if turn.speaker not in speakers:
+                    raise ValueError(
+                        f"interview {interview.id!r}: speaker {turn.speaker!r} to be 'worker' "
+                        f"or a person id ({', '.join(sorted(speakers))})"
+                    )
+        return self
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """The exercise with this id (KeyError if none)."""
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        raise KeyError(exercise_id)
+
+    def person(self, person_id: str) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+
+# --- the key -----------------------------------------------------------------
+
+
+class KeyBase(Frozen):
+    explanation: Text | None = None
+
+
+class SingleChoiceKey(KeyBase):
+    type: Literal["single_choice"]
+    answer: Slug
+    feedback: Mapping[str, Text] = Field(default_factory=dict)
+
+
+class MultipleChoiceKey(KeyBase):
+    """`scoring` says how partial credit works, so the key states its rule.
+
+    all_or_nothing: full points only for exactly the right set.
+    per_option: each option judged right (ticked if correct, left if not)
+      earns points / number of options.
+    right_minus_wrong: (correct ticked - wrong ticked) / number correct,
+      never below zero.
+    """
+
+    type: Literal["multiple_choice"]
+    answers: Annotated[tuple[Slug, ...], Field(min_length=1)]
+    scoring: Literal["all_or_nothing", "per_option", "right_minus_wrong"]
+    feedback: Mapping[str, Text] = Field(default_factory=dict)
+
+
+class OrderingKey(KeyBase):
+    """pairwise: share of item pairs in the right relative order; exact: all or nothing."""
+
+    type: Literal["ordering"]
+    order: Annotated[tuple[Slug, ...], Field(min_length=2)]
+    scoring: Literal["pairwise", "exact"] = "pairwise"
+
+
+class ClassificationKey(KeyBase):
+    type: Literal["classification"]
+    answers: Mapping[str, Slug]
+    feedback: Mapping[str, Text] = Field(default_factory=dict)
+
+
+class NumericKey(KeyBase):
+    """`answer` is a number, or 'sum' of the figures the variant was given."""
+
+    type: Literal["numeric"]
+    answer: float | Literal["sum"]
+    tolerance: Annotated[float, Field(ge=0)] = 0.0
+
+    def expected(self, exercise: Numeric, variant: int) -> float:
+        """The right answer for this variant."""
+        if self.answer == "sum":
+            return float(sum(exercise.given_for(variant)))
+        return float(self.answer)
+
+
+class Criterion(Frozen):
+    id: Slug
+    description: Text
+    points: Points
+
+
+class FreeTextKey(KeyBase):
+    type: Literal["free_text"]
+    rubric: Annotated[tuple[Criterion, ...], Field(min_length=1)]
+    model_answer: Text | None = None
+
+
+ExerciseKey = Annotated[
+    Union[SingleChoiceKey, MultipleChoiceKey, OrderingKey, ClassificationKey, NumericKey, FreeTextKey],
+    Field(discriminator="type"),
+]
+
+
+class Key(Frozen):
+    """The answer key of one case: instructor material, left out of assessed releases."""
+
+    schema_version: Literal[1] = 1
+    case: Slug
+    exercises: Mapping[str, ExerciseKey]
+
+
+# --- answers and grades ------------------------------------------------------
+
+AnswerValue = Union[str, float, list[str], dict[str, str]]
+
+
+class Answer(Frozen):
+    value: AnswerValue
+    changed_at: datetime
+
+
+class Responses(Frozen):
+    """One trainee's answers to one case, as saved in the answer file.
+
+    Any other field a submission carries (a score, a key, a grade) is
+    dropped when the file is read: grading never trusts it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    schema_version: Literal[1] = 1
+    trainee_id: str
+    case_id: Slug
+    variant: Annotated[int, Field(ge=0)]
+    language: Annotated[str, Field(min_length=2, max_length=8)]
+    answers: Mapping[str, Answer] = Field(default_factory=dict)
+
+    def value(self, exercise_id: str) -> Any:
+        answer = self.answers.get(exercise_id)
+        return None if answer is None else answer.value
+
+    def with_answer(self, exercise_id: str, value: AnswerValue, when: datetime) -> Responses:
+        """A copy with one answer set (and its time stamped)."""
+        answers = dict(self.answers)
+        answers[exercise_id] = Answer(value=value, changed_at=when)
+        return self.model_copy(update={"answers": answers})
+
+    def with_language(self, language: str) -> Responses:
+        return self.model_copy(update={"language": language})
+
+
+Status = Literal["correct", "partial", "incorrect", "unanswered", "needs_review", "invalid"]
+
+
+class ExerciseGrade(Frozen):
+    """The grade of one exercise; `score` None means a person must score it."""
+
+    exercise_id: str
+    type: ExerciseType
+    score: float | None
+    max_score: float
+    status: Status
+    feedback: tuple[str, ...] = ()
+    rubric: tuple[tuple[str, float], ...] = ()
+
+
+class Grade(Frozen):
+    """A trainee's grade on one case, with feedback in the answer's language."""
+
+    case_id: str
+    trainee_id: str
+    variant: int
+    language: str
+    exercises: tuple[ExerciseGrade, ...]
+
+    @property
+    def score(self) -> float:
+        """Points scored automatically so far (exercises waiting for a person count 0)."""
+        return round(sum(e.score for e in self.exercises if e.score is not None), 4)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(e.max_score for e in self.exercises), 4)
+
+    @property
+    def needs_review(self) -> int:
+        """How many answers wait for a person."""
+        return sum(1 for e in self.exercises if e.status == "needs_review")
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.score / self.max_score, 1) if self.max_score else 0.0

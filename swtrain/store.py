@@ -1,0 +1,145 @@
+"""Where answers live: `<responses_dir>/<trainee_id>/<case_id>.json`.
+
+Every change is saved at once, by writing a temporary file beside the answer
+file and moving it over with `os.replace`, so a crash mid-write leaves the
+previous file whole. A file that cannot be read is never overwritten: the
+error says so and the trainee's earlier answers stay where they are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import ValidationError
+
+from .errors import InvalidTraineeId, Problem, ResponsesInvalid, SchemaVersionMismatch
+from .models import RESPONSES_SCHEMA_VERSION, Responses
+
+MAX_ANSWER_FILE_BYTES = 5 * 1024 * 1024
+
+
+def check_trainee_id(trainee_id: str) -> str:
+    """`trainee_id` if it is safe as a folder name, else InvalidTraineeId."""
+    if not isinstance(trainee_id, str) or not trainee_id.strip():
+        raise InvalidTraineeId(f"Trainee id {trainee_id!r} is empty.", "Use the id your course gave you, such as 't001'.")
+    problem = ""
+    if "/" in trainee_id or "\\" in trainee_id:
+        problem = "contains a path separator"
+    elif trainee_id in (".", "..") or trainee_id.startswith("."):
+        problem = "starts with a dot"
+    elif any(unicodedata.category(ch).startswith("C") for ch in trainee_id):
+        problem = "contains a control character"
+    elif len(trainee_id) > 100:
+        problem = "is longer than 100 characters"
+    elif trainee_id != trainee_id.strip():
+        problem = "starts or ends with a space"
+    if problem:
+        raise InvalidTraineeId(
+            f"Trainee id {trainee_id!r} {problem}; expected a plain name such as 't001' or 'wang.li'.",
+            "Letters, digits, '-', '_' and '.' (not first) are safe.",
+        )
+    return trainee_id
+
+
+def parse_responses(raw: bytes | str, path: Path | str) -> Responses:
+    """Validate the text of an answer file; ResponsesInvalid or SchemaVersionMismatch."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError) as exc:
+        found = "an empty file" if not raw or not str(raw).strip() else str(exc)
+        raise ResponsesInvalid(path, [Problem("", found, "a JSON object (the file is not valid JSON)")]) from None
+    if not isinstance(data, dict):
+        raise ResponsesInvalid(path, [Problem("", type(data).__name__, "a JSON object")])
+    found = data.get("schema_version")
+    if found != RESPONSES_SCHEMA_VERSION:
+        if found is None:
+            raise ResponsesInvalid(path, [Problem("schema_version", None, f"{RESPONSES_SCHEMA_VERSION}")])
+        raise SchemaVersionMismatch.for_file(path, found, RESPONSES_SCHEMA_VERSION)
+    try:
+        return Responses.model_validate(data)
+    except ValidationError as exc:
+        raise ResponsesInvalid.from_validation_error(path, exc) from None
+
+
+def responses_json(responses: Responses) -> str:
+    return json.dumps(responses.model_dump(mode="json"), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+class ResponseStore(Protocol):
+    """Load and save one trainee's answers to one case."""
+
+    def load(self, trainee_id: str, case_id: str) -> Responses | None:
+        """The saved answers, or None if there are none yet."""
+
+    def save(self, responses: Responses) -> None:
+        """Save all answers, replacing what was saved."""
+
+
+class FileStore:
+    """Answer files under one folder, one sub-folder per trainee."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    def path(self, trainee_id: str, case_id: str) -> Path:
+        check_trainee_id(trainee_id)
+        check_trainee_id(case_id)
+        return self.root / trainee_id / f"{case_id}.json"
+
+    def load(self, trainee_id: str, case_id: str) -> Responses | None:
+        path = self.path(trainee_id, case_id)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            return None
+        if size > MAX_ANSWER_FILE_BYTES:
+            raise ResponsesInvalid(path, [Problem("", f"{size} bytes", f"at most {MAX_ANSWER_FILE_BYTES} bytes")])
+        responses = parse_responses(path.read_bytes(), path)
+        if responses.trainee_id != trainee_id or responses.case_id != case_id:
+            raise ResponsesInvalid(
+                path,
+                [Problem("trainee_id/case_id", f"{responses.trainee_id}/{responses.case_id}", f"{trainee_id}/{case_id}, as the file's place says")],
+            )
+        return responses
+
+    def save(self, responses: Responses) -> None:
+        path = self.path(responses.trainee_id, responses.case_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, responses_json(responses))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees the old file or the new, never half."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class MemoryStore:
+    """Answers kept in a dict, stored as the same JSON text a file would hold."""
+
+    def __init__(self) -> None:
+        self.saved: dict[tuple[str, str], str] = {}
+        self.saves = 0
+
+    def load(self, trainee_id: str, case_id: str) -> Responses | None:
+        check_trainee_id(trainee_id)
+        text = self.saved.get((trainee_id, case_id))
+        return None if text is None else parse_responses(text, f"memory:{trainee_id}/{case_id}")
+
+    def save(self, responses: Responses) -> None:
+        check_trainee_id(responses.trainee_id)
+        self.saved[(responses.trainee_id, responses.case_id)] = responses_json(responses)
+        self.saves += 1
