@@ -28,6 +28,8 @@ from .models import (
     CASE_SCHEMA_VERSION,
     KEY_SCHEMA_VERSION,
     Case,
+    Module,
+    ModuleList,
     Classification,
     ClassificationKey,
     Exercise,
@@ -46,6 +48,7 @@ from .yamlfile import read_yaml
 
 CASE_FILE = "case.yaml"
 KEY_FILE = "key.yaml"
+MODULES_FILE = "modules.yaml"
 
 
 def casedata_dir() -> Path:
@@ -216,6 +219,26 @@ def load_key(case: Case, root: Path | None = None) -> Key:
             "Practice and feedback modes need the key; assessed mode does not.",
         )
     return _load_key_cached(path, path.stat().st_mtime, case)
+
+
+def load_modules(root: Path | None = None) -> tuple[Module, ...]:
+    """The teaching modules listed in `<casedata>/modules.yaml`."""
+    path = (root or casedata_dir()) / MODULES_FILE
+    data, lines = read_yaml(path, CaseInvalid)
+    _require_version(path, data, lines, 1, CaseInvalid)
+    try:
+        return ModuleList.model_validate(data).modules
+    except ValidationError as exc:
+        raise CaseInvalid.from_validation_error(path, exc, lines) from None
+
+
+def cases_by_module(root: Path | None = None) -> dict[str, list[Case]]:
+    """Every case, grouped by module id, in case id order."""
+    grouped: dict[str, list[Case]] = {}
+    for case_id in case_ids(root):
+        case = load_case(case_id, root)
+        grouped.setdefault(case.module, []).append(case)
+    return grouped
 
 
 def json_schema(kind: str = "case") -> dict[str, Any]:

@@ -73,8 +73,8 @@ class Problem:
 
     def describe(self, path: Path | str) -> str:
         where = f"{path}:{self.line}" if self.line else f"{path}"
-        field = self.field or "(top level)"
-        return f"{where}: {field}: found {_short(self.value)}, expected {self.expected}"
+        field = f" {self.field}:" if self.field else ""
+        return f"{where}:{field} found {_short(self.value)}, expected {self.expected}"
 
     def __repr__(self) -> str:
         return f"Problem({self.field!r}, {self.value!r}, {self.expected!r}, line={self.line})"

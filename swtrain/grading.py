@@ -210,9 +210,10 @@ def _classification(ex: Classification, key: ClassificationKey, value: Any, vari
         if item in value and value[item] != key.answers[item]:
             line = msg("“{item}” is not {category}.", item=items[item], category=categories[value[item]])
             if reveal:
-                line += " " + msg("It belongs to {category}.", category=categories[key.answers[item]])
+                line = msg("{first} {second}", first=line,
+                           second=msg("It belongs to {category}.", category=categories[key.answers[item]]))
             if item in key.feedback:
-                line += " " + key.feedback[item].get(msg.language)
+                line = msg("{first} {second}", first=line, second=key.feedback[item].get(msg.language))
             notes.append(line)
     unsorted = len([i for i in items if i not in value])
     if unsorted:
@@ -229,10 +230,17 @@ def _numeric(ex: Numeric, key: NumericKey, value: Any, variant: int, msg: Messag
     return (1.0 if right else 0.0), notes
 
 
+def count_words(text: str) -> int:
+    """Words in `text`, counting each Chinese character as one (Chinese has no spaces)."""
+    cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+    other = "".join(" " if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" else ch for ch in text)
+    return cjk + len(other.split())
+
+
 def _free_text(ex: FreeText, key: FreeTextKey, value: Any, variant: int, msg: Messages, reveal: bool) -> tuple[None, list[str]]:
     if not isinstance(value, str):
         raise _Invalid(msg("The saved answer is not text (found {found}).", found=type(value).__name__))
-    words = len(value.split())
+    words = count_words(value)
     notes = [msg("{words} words written.", words=words)]
     if words < ex.min_words:
         notes.append(msg("The exercise asks for at least {count} words.", count=ex.min_words))

@@ -249,6 +249,20 @@ class Case(Frozen):
         return next((p for p in self.people if p.id == person_id), None)
 
 
+class Module(Frozen):
+    """A teaching module: one notebook that accepts every case of the module."""
+
+    id: Slug
+    title: Text
+    description: Text
+    notebook: Annotated[str, Field(pattern=r"^[A-Za-z0-9_/-]+\.ipynb$")]
+
+
+class ModuleList(Frozen):
+    schema_version: Literal[1] = 1
+    modules: Annotated[tuple[Module, ...], Field(min_length=1)]
+
+
 # --- the key -----------------------------------------------------------------
 
 

@@ -54,9 +54,10 @@ def read_yaml(path: Path, error: type[DataFileError]) -> tuple[Any, dict[str, in
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = exc.problem or "a YAML error"
+        found = text.splitlines()[mark.line].strip() if mark and mark.line < len(text.splitlines()) else ""
+        expected = f"valid YAML ({exc.problem or exc.context})"
         raise error(
-            path, [Problem("", problem, "valid YAML", line)], "Check indentation and quoting."
+            path, [Problem("", found, expected, line)], "Check indentation, and quote texts that contain ':', '?', '#' or braces."
         ) from None
     finally:
         loader.dispose()

@@ -1,0 +1,113 @@
+"""Write the course notebooks from this file, so their cells stay thin and uniform.
+
+Run after changing a notebook's text: `.venv/bin/python scripts/build_notebooks.py`.
+tests/test_notebooks.py checks that the committed notebooks match this output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+HIDDEN = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
+
+PARAMETERS = '''\
+case_id: str = "child-in-crisis"  # which case of this module: a folder under casedata/
+trainee_id: str = "demo"  # whose answers to load and save
+language: str = "en"  # "en" or "zh"; the trainee can switch in the notebook
+variant: int | None = None  # None: derived from trainee_id and case_id
+mode: str = "practice"  # practice | assessed | feedback
+responses_dir: str = "responses"  # answers go to <responses_dir>/<trainee_id>/<case_id>.json'''
+
+SETUP = '''\
+import swtrain
+
+session = swtrain.open_case(case_id, trainee_id, language=language, variant=variant,
+                            mode=mode, responses_dir=responses_dir)
+session.show_header()'''
+
+
+def code(source: str, *tags: str) -> nbformat.NotebookNode:
+    cell = new_code_cell(source)
+    cell.metadata.update({"jupyter": {"source_hidden": True}, "tags": [*tags, "hide-input"]})
+    return cell
+
+
+def module_notebook(title_en: str, title_zh: str, intro_en: str, intro_zh: str) -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata.update({
+        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+        "language_info": {"name": "python"},
+    })
+    nb.cells = [
+        code(PARAMETERS, "parameters"),
+        code(SETUP),
+        new_markdown_cell(f"## {title_en} · {title_zh}\n\n{intro_en}\n\n{intro_zh}"),
+        code("session.show_case()"),
+        new_markdown_cell("## Exercises · 练习\n\n"
+                          "Answer in the widgets below; every answer is saved as you go.\n\n"
+                          "请在下方的控件中作答；每个答案都会随时自动保存。"),
+        code("session.show_exercises()"),
+        code("session.show_summary()"),
+    ]
+    return nb
+
+
+def index_notebook() -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata.update({"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
+    nb.cells = [
+        new_markdown_cell(
+            "# swtrain: medical social-work training · 医务社会工作实训\n\n"
+            "Run all cells (menu **Run → Run All Cells**) to list the modules and their cases, "
+            "then open a module notebook. Choose English or Chinese inside the notebook.\n\n"
+            "运行全部单元格（菜单 **Run → Run All Cells**）即可列出各模块及其案例，然后打开模块笔记本。"
+            "可在笔记本内选择英文或中文。"
+        ),
+        code("import swtrain\n\nswtrain.show_index()"),
+    ]
+    return nb
+
+
+NOTEBOOKS = {
+    "notebooks/index.ipynb": index_notebook(),
+    "notebooks/crisis_intervention.ipynb": module_notebook(
+        "Crisis intervention and cognitive-behavioural case work",
+        "危机干预与认知行为个案工作",
+        "A crisis is a time-limited state in which a person's usual coping fails. Roberts' seven-stage "
+        "model guides the worker from a lethality (risk) assessment and rapport to an action plan and "
+        "follow-up; the ABC model helps a client see how a belief about an event drives what they feel "
+        "and do. Read the case, then answer the exercises.",
+        "危机是个人惯常的应对方式失效的一段有时限的状态。罗伯茨七阶段危机干预模式引导社工从致命性（危险性）评估、"
+        "建立信任关系，走到行动计划与跟进（回访）；ABC 理论帮助服务对象看到对事件的信念如何影响其情绪与行为。"
+        "请先阅读案例，再完成练习。",
+    ),
+}
+
+
+def main() -> int:
+    check = "--check" in sys.argv
+    stale = []
+    for relative, nb in NOTEBOOKS.items():
+        path = ROOT / relative
+        for number, cell in enumerate(nb.cells):
+            cell.id = f"{path.stem.replace('_', '-')}-{number}"
+        text = nbformat.writes(nb) + "\n"
+        if check:
+            current = path.read_text(encoding="utf-8") if path.exists() else ""
+            if current != text:
+                stale.append(relative)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    for relative in stale:
+        print(f"{relative} differs from scripts/build_notebooks.py; run it to rebuild", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

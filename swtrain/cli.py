@@ -1,0 +1,101 @@
+"""The `swtrain` command: a thin shell over the Python API."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import SwtrainError
+
+
+def _fail(exc: SwtrainError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="swtrain")
+def main() -> None:
+    """swtrain: medical social-work cases for Jupyter, graded from saved answers."""
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(["case", "key"]), default="case", show_default=True,
+              help="Which file the schema describes.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema to this file instead of standard output.")
+def schema(kind: str, out: Path | None) -> None:
+    """Write the JSON Schema of case.yaml (or key.yaml) for a case author's editor."""
+    from .cases import json_schema_text
+
+    text = json_schema_text(kind)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote the {kind} schema to {out}", err=True)
+
+
+@main.command("cases")
+def list_cases() -> None:
+    """List the cases in the case data folder with their module and titles."""
+    from .cases import case_ids, casedata_dir, load_case
+
+    try:
+        for case_id in case_ids():
+            case = load_case(case_id)
+            click.echo(f"{case.id}\t{case.module}\t{case.title.en}\t{case.title.zh}")
+    except SwtrainError as exc:
+        raise _fail(exc) from None
+    if not case_ids():
+        click.echo(f"No cases in {casedata_dir()}", err=True)
+
+
+@main.command("grade-file")
+@click.argument("answer_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--language", help="Feedback language (default: the answer file's).")
+def grade_file(answer_file: Path, language: str | None) -> None:
+    """Grade one answer file and print each exercise's score and feedback.
+
+    Reads the file as data and never runs anything in it.
+    """
+    from .cases import load_case, load_key
+    from .grading import grade
+    from .store import parse_responses
+
+    try:
+        responses = parse_responses(answer_file.read_bytes(), answer_file)
+        if language:
+            responses = responses.with_language(language)
+        case = load_case(responses.case_id)
+        result = grade(case, load_key(case), responses)
+    except SwtrainError as exc:
+        raise _fail(exc) from None
+    for item in result.exercises:
+        score = "needs a person" if item.score is None else f"{item.score:g}"
+        click.echo(f"{item.exercise_id}\t{score}/{item.max_score:g}\t{item.status}\t{' '.join(item.feedback)}")
+    click.echo(f"total\t{result.score:g}/{result.max_score:g}\t{result.percent:g}%\tneeds review: {result.needs_review}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--port", type=int, default=8888, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
+@click.argument("jupyter_args", nargs=-1, type=click.UNPROCESSED)
+def lab(port: int, no_browser: bool, jupyter_args: tuple[str, ...]) -> None:
+    """Start JupyterLab on loopback on the course notebooks; the URL with its token is printed.
+
+    Further arguments go to `jupyter lab` as they are.
+    """
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    if not notebooks.is_dir():
+        raise click.ClickException(f"No notebooks folder at {notebooks}: run from a source checkout.")
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        f"--ServerApp.root_dir={notebooks}", "--LabApp.default_url=/lab/tree/index.ipynb",
+        *(["--no-browser"] if no_browser else []),
+        *jupyter_args,
+    ]
+    os.execv(sys.executable, command)

@@ -1,0 +1,270 @@
+"""The few calls a module notebook makes.
+
+    session = open_case(case_id, trainee_id, language=..., mode=..., responses_dir=...)
+    session.show_header()     # title, language switch, what the mode means
+    session.show_case()       # sections, people, timeline, interviews
+    session.show_exercises()  # a widget per exercise (feedback mode: the graded feedback)
+    session.show_summary()    # practice: check all; assessed: where answers are; feedback: total
+
+In practice and assessed mode every view is a widget that is rebuilt when
+the trainee switches language; in feedback mode everything is static HTML,
+so it survives conversion to HTML. Answers are saved on every change and
+every widget starts from the saved answer file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import render
+from .cases import load_case, load_key
+from .errors import SwtrainError
+from .grading import grade, grade_exercise
+from .i18n import available_languages, check_language, messages
+from .models import AnswerValue, Case, ExerciseGrade, Key, Responses
+from .store import FileStore, ResponseStore, check_trainee_id
+from .variants import derive_variant
+
+MODES = ("practice", "assessed", "feedback")
+
+
+def open_case(
+    case_id: str,
+    trainee_id: str = "demo",
+    *,
+    language: str = "en",
+    variant: int | None = None,
+    mode: str = "practice",
+    responses_dir: str | Path = "responses",
+    store: ResponseStore | None = None,
+) -> CaseSession:
+    """Load a case for a trainee and their saved answers; errors are shown readably."""
+    show_errors_readably()
+    if mode not in MODES:
+        raise SwtrainError(f"Mode {mode!r} is not one of {', '.join(MODES)}.", "Set the `mode` parameter.")
+    check_language(language)
+    check_trainee_id(trainee_id)
+    case = load_case(case_id)
+    key = load_key(case) if mode in ("practice", "feedback") else None
+    store = store if store is not None else FileStore(responses_dir)
+    saved = store.load(trainee_id, case_id)
+    if saved is None and mode == "feedback":
+        where = store.path(trainee_id, case_id) if isinstance(store, FileStore) else "the store"
+        raise SwtrainError(f"No answers saved for trainee {trainee_id!r} in case {case_id!r} ({where}).",
+                           "Check `trainee_id` and `responses_dir`.")
+    responses = saved or Responses(
+        trainee_id=trainee_id,
+        case_id=case_id,
+        variant=derive_variant(trainee_id, case_id) if variant is None else variant,
+        language=language,
+    )
+    # The answer file fixes the variant: options keep the order the trainee saw.
+    if mode != "feedback":
+        responses = responses.with_language(language)
+    return CaseSession(case, key, store, responses, mode)
+
+
+class CaseSession:
+    """One trainee working on one case in one notebook kernel."""
+
+    def __init__(self, case: Case, key: Key | None, store: ResponseStore, responses: Responses, mode: str) -> None:
+        self.case = case
+        self.key = key
+        self.store = store
+        self.responses = responses
+        self.mode = mode
+        self.msg = messages(_known_or_english(responses.language))
+        self._views: list[tuple[Any, Callable[[], list[Any]]]] = []
+        self.exercise_widgets: dict[str, Any] = {}
+
+    # --- answers -------------------------------------------------------------
+
+    def answer(self, exercise_id: str, value: AnswerValue) -> ExerciseGrade | None:
+        """Save one answer now; in practice mode return its feedback."""
+        self.responses = self.responses.with_answer(exercise_id, value, datetime.now(timezone.utc))
+        self.store.save(self.responses)
+        return self._practice_feedback(exercise_id)
+
+    def _practice_feedback(self, exercise_id: str) -> ExerciseGrade | None:
+        if self.mode != "practice" or self.key is None or self.responses.value(exercise_id) is None:
+            return None
+        exercise = self.case.exercise(exercise_id)
+        return grade_exercise(exercise, self.key.exercises[exercise_id], self.responses.value(exercise_id),
+                              self.responses.variant, self.msg, reveal=False)
+
+    def set_language(self, language: str) -> None:
+        """Switch every view to `language`; the answer file records it."""
+        self.msg = messages(check_language(language))
+        self.responses = self.responses.with_language(language)
+        if self.responses.answers:
+            self.store.save(self.responses)
+        for box, build in self._views:
+            box.children = build()
+
+    def grade(self) -> Any:
+        """The grade of the answers saved so far (needs the key)."""
+        if self.key is None:
+            raise SwtrainError("Assessed mode has no key, so answers are not graded here.")
+        return grade(self.case, self.key, self.responses.with_language(self.msg.language))
+
+    # --- views -----------------------------------------------------------------
+
+    def _show(self, build: Callable[[], list[Any]], static: Callable[[], str]) -> None:
+        from IPython.display import HTML, display
+
+        if self.mode == "feedback":
+            display(HTML(static()))
+            return
+        import ipywidgets as w
+
+        box = w.VBox(build())
+        self._views.append((box, build))
+        display(box)
+
+    def show_header(self) -> None:
+        """Title, summary, content note, the language switch and what this mode means."""
+        self._show(self._header_widgets, lambda: render.case_header(self.case, self.msg) + self._mode_note_html())
+
+    def _mode_note_html(self) -> str:
+        msg = self.msg
+        text = {
+            "practice": msg("Practice mode: you see feedback as you answer. Your answers are saved as you go."),
+            "assessed": msg("Assessed mode: your answers are saved as you go; feedback comes after grading."),
+            "feedback": msg("Feedback for trainee {trainee}.", trainee=self.responses.trainee_id),
+        }[self.mode]
+        return f'<div style="{render.STYLE["neutral"]}">{render.escape(text)}</div>'
+
+    def _header_widgets(self) -> list[Any]:
+        import ipywidgets as w
+
+        switch = w.ToggleButtons(options=[(_language_name(code), code) for code in available_languages()],
+                                 value=self.msg.language, description="🌐", style={"button_width": "auto"})
+        switch.add_class("swtrain-language")
+        switch.observe(lambda change: self.set_language(change["new"]), names="value")
+        html = render.case_header(self.case, self.msg) + self._mode_note_html()
+        return [switch, w.HTML(html)]
+
+    def _case_html(self) -> str:
+        parts = [render.section(s, self.msg) for s in self.case.sections]
+        if self.case.people:
+            parts.append(render.people(self.case, self.msg))
+        if self.case.timeline:
+            parts.append(render.timeline(self.case, self.msg))
+        parts.extend(render.interview(self.case, i, self.msg) for i in self.case.interviews)
+        return "".join(parts)
+
+    def show_case(self) -> None:
+        """The case material: sections, people, timeline and interviews."""
+        self._show(lambda: [_html_widget(self._case_html())], self._case_html)
+
+    def show_exercises(self) -> None:
+        """A widget per exercise, filled from the answer file (feedback mode: graded feedback)."""
+        self._show(self._exercise_widgets, self._feedback_html)
+
+    def _exercise_widgets(self) -> list[Any]:
+        from .widgets import exercise_widget
+
+        self.exercise_widgets = {}
+        for number, exercise in enumerate(self.case.exercises, start=1):
+            widget = exercise_widget(exercise, value=self.responses.value(exercise.id), variant=self.responses.variant,
+                                     msg=self.msg, on_answer=self.answer, number=number)
+            widget.show(self._practice_feedback(exercise.id))
+            self.exercise_widgets[exercise.id] = widget
+        return [w.box for w in self.exercise_widgets.values()]
+
+    def _feedback_html(self) -> str:
+        graded = self.grade()
+        parts = []
+        for number, (exercise, result) in enumerate(zip(self.case.exercises, graded.exercises, strict=True), start=1):
+            answer = render.answer_text(exercise, self.responses.value(exercise.id), self.responses.variant, self.msg)
+            parts.append(render.exercise_prompt(exercise, self.responses.variant, self.msg, number)
+                         + render.exercise_grade(result, self.msg, answer or self.msg("(no answer)")))
+        return "".join(parts)
+
+    def show_summary(self) -> None:
+        """Practice: a button that totals the answers; assessed: where they are saved; feedback: the total."""
+        self._show(self._summary_widgets, lambda: render.grade_summary(self.grade(), self.msg))
+
+    def _summary_widgets(self) -> list[Any]:
+        import ipywidgets as w
+
+        if self.mode == "assessed":
+            where = self.store.path(self.responses.trainee_id, self.case.id) if isinstance(self.store, FileStore) else "-"
+            text = self.msg("Your answers are saved in {path}. Hand in this file as your instructor asks.", path=where)
+            return [w.HTML(f'<div style="{render.STYLE["neutral"]}">{render.escape(text)}</div>')]
+        result = w.HTML()
+        button = w.Button(description=self.msg("Check all my answers"), icon="check", button_style="info")
+        button.on_click(lambda _b: setattr(result, "value", render.grade_summary(self.grade(), self.msg)))
+        return [button, result]
+
+
+def _html_widget(html: str) -> Any:
+    import ipywidgets as w
+
+    return w.HTML(html)
+
+
+def _known_or_english(language: str) -> str:
+    return language if language in available_languages() else "en"
+
+
+def _language_name(code: str) -> str:
+    from babel import Locale
+
+    return str(Locale.parse(code).get_display_name(code))
+
+
+def show_errors_readably() -> None:
+    """In IPython, show swtrain's errors as a message box instead of a traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
+        from IPython.display import HTML, display
+
+        msg = messages(_known_or_english(getattr(shell, "user_ns", {}).get("language", "en")))
+        title = msg("Something needs fixing")
+        display(HTML(render.error_box(title, str(value))))
+        return [f"{etype.__name__}: {value}"]
+
+    shell.set_custom_exc((SwtrainError,), handler)
+
+
+
+
+def index_html(root: Path | None = None) -> str:
+    """The course index: every module and its cases, in English and Chinese side by side."""
+    from html import escape
+
+    from .cases import cases_by_module, load_modules
+
+    grouped = cases_by_module(root)
+    rows = []
+    for module in load_modules(root):
+        cases = grouped.get(module.id, [])
+        case_lines = "".join(
+            f"<li><code>{escape(c.id)}</code>: {escape(c.title.en)} / {escape(c.title.zh)}</li>" for c in cases
+        )
+        link = f'<a href="{escape(module.notebook)}">{escape(module.notebook)}</a>'
+        rows.append(
+            f"<tr><td><b>{escape(module.title.en)}</b><br>{escape(module.description.en)}</td>"
+            f"<td><b>{escape(module.title.zh)}</b><br>{escape(module.description.zh)}</td>"
+            f"<td>{link}</td><td><ul>{case_lines}</ul></td></tr>"
+        )
+    head = "<tr><th>Module</th><th>模块</th><th>Notebook / 笔记本</th><th>Cases / 案例</th></tr>"
+    return f'<table class="swtrain-index">{head}{"".join(rows)}</table>'
+
+
+def show_index(root: Path | None = None) -> None:
+    """Display the course index."""
+    from IPython.display import HTML, display
+
+    display(HTML(index_html(root)))

@@ -1,0 +1,180 @@
+"""Case text and grades as HTML, in one language.
+
+Used by the widgets (live), by feedback mode (static output that survives
+nbconvert) and by feedback pages. Case text is markdown with raw HTML
+escaped; every value a trainee wrote is escaped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+from .i18n import Messages
+from .models import Case, Exercise, ExerciseGrade, Grade, Interview, Numeric, Section, Text
+
+STYLE = {
+    "note": "border-left:4px solid #b45309;background:#fff7ed;padding:6px 10px;margin:6px 0;color:#7c2d12",
+    "box": "border:1px solid #d4d4d8;border-radius:6px;padding:8px 12px;margin:6px 0",
+    "correct": "border-left:4px solid #15803d;background:#f0fdf4;padding:6px 10px;margin:4px 0",
+    "partial": "border-left:4px solid #ca8a04;background:#fefce8;padding:6px 10px;margin:4px 0",
+    "incorrect": "border-left:4px solid #b91c1c;background:#fef2f2;padding:6px 10px;margin:4px 0",
+    "neutral": "border-left:4px solid #52525b;background:#f4f4f5;padding:6px 10px;margin:4px 0",
+    "error": "border:2px solid #b91c1c;background:#fef2f2;padding:8px 12px;margin:6px 0;color:#7f1d1d",
+}
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    import mistune
+
+    return mistune.create_markdown(escape=True)
+
+
+def markdown(text: str) -> str:
+    """Case markdown as HTML; raw HTML in it is shown as text, not run."""
+    return str(_markdown()(text))
+
+
+def content_note(note: Text | None, msg: Messages) -> str:
+    if note is None:
+        return ""
+    label = escape(msg("Content note"))
+    return f'<div class="swtrain-content-note" style="{STYLE["note"]}"><b>⚠ {label}:</b> {escape(note.get(msg.language))}</div>'
+
+
+def case_header(case: Case, msg: Messages) -> str:
+    lang = msg.language
+    models = ", ".join(escape(m.get(lang)) for m in case.practice_models)
+    label = escape(msg("Practice models"))
+    models_line = f"<p><i>{label}: {models}</i></p>" if models else ""
+    return (
+        f'<div class="swtrain-case-header"><h2>{escape(case.title.get(lang))}</h2>'
+        f"{markdown(case.summary.get(lang))}{models_line}{content_note(case.content_note, msg)}</div>"
+    )
+
+
+def section(sec: Section, msg: Messages) -> str:
+    return (
+        f'<div class="swtrain-section" id="section-{sec.id}"><h3>{escape(sec.title.get(msg.language))}</h3>'
+        f"{content_note(sec.content_note, msg)}{markdown(sec.body.get(msg.language))}</div>"
+    )
+
+
+def people(case: Case, msg: Messages) -> str:
+    lang = msg.language
+    rows = "".join(
+        f"<tr><td><b>{escape(p.name.get(lang))}</b></td><td>{escape(p.role.get(lang))}</td>"
+        f"<td>{escape(p.description.get(lang))}</td></tr>"
+        for p in case.people
+    )
+    cells = "".join(f"<th>{escape(text)}</th>" for text in (msg("Person"), msg("Role"), msg("About")))
+    title = escape(msg("People"))
+    return f'<div class="swtrain-people"><h3>{title}</h3><table><tr>{cells}</tr>{rows}</table></div>'
+
+
+def timeline(case: Case, msg: Messages) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(day_label(e.day, msg))}</td><td>{escape(e.event.get(msg.language))}</td></tr>"
+        for e in sorted(case.timeline, key=lambda e: e.day)
+    )
+    title = escape(msg("Timeline"))
+    return f'<div class="swtrain-timeline"><h3>{title}</h3><table>{rows}</table></div>'
+
+
+def day_label(day: int, msg: Messages) -> str:
+    if day == 0:
+        return msg("Day 0 (admission)")
+    if day < 0:
+        return msg("{days} days before admission", days=-day)
+    return msg("Day {day}", day=day)
+
+
+def interview(case: Case, item: Interview, msg: Messages) -> str:
+    lang = msg.language
+    turns = []
+    for turn in item.turns:
+        person = case.person(turn.speaker)
+        who = person.name.get(lang) if person else msg("Social worker")
+        turns.append(f"<p><b>{escape(who)}:</b> {escape(turn.text.get(lang))}</p>")
+    when = f" <small>({escape(day_label(item.day, msg))})</small>" if item.day is not None else ""
+    return (
+        f'<div class="swtrain-interview" id="interview-{item.id}"><h3>{escape(item.title.get(lang))}{when}</h3>'
+        f'{content_note(item.content_note, msg)}<div style="{STYLE["box"]}">{"".join(turns)}</div></div>'
+    )
+
+
+def exercise_prompt(exercise: Exercise, variant: int, msg: Messages, number: int | None = None) -> str:
+    lang = msg.language
+    prefix = f"{number}. " if number is not None else ""
+    points = msg("{points:g} point(s)", points=exercise.points)
+    html = (
+        f'<h4>{prefix}{escape(exercise.title.get(lang))} <small style="color:#52525b">({escape(points)})</small></h4>'
+        f"{content_note(exercise.content_note, msg)}{markdown(exercise.prompt.get(lang))}"
+    )
+    if isinstance(exercise, Numeric):
+        figures = exercise.given_for(variant)
+        rows = "".join(
+            f"<tr><td>{escape(label.get(lang))}</td><td style='text-align:right'>{value:g}</td></tr>"
+            for label, value in zip(exercise.given_labels, figures, strict=True)
+        )
+        html += f'<table class="swtrain-given">{rows}</table>'
+    return html
+
+
+def exercise_grade(grade: ExerciseGrade, msg: Messages, answer: str = "") -> str:
+    """One exercise's feedback box: verdict, notes, the answer given, the rubric."""
+    style = {"correct": "correct", "partial": "partial", "incorrect": "incorrect", "invalid": "incorrect"}.get(
+        grade.status, "neutral"
+    )
+    score = (
+        msg("Score: {score:g} of {max:g}", score=grade.score, max=grade.max_score)
+        if grade.score is not None
+        else msg("Score: needs a person (out of {max:g})", max=grade.max_score)
+    )
+    notes = "".join(f"<li>{escape(line)}</li>" for line in grade.feedback)
+    label = escape(msg("Your answer"))
+    answer_html = f"<p><b>{label}:</b> {escape(answer)}</p>" if answer else ""
+    rubric = ""
+    if grade.rubric:
+        items = "".join(f"<li>{escape(text)} ({points:g})</li>" for text, points in grade.rubric)
+        label = escape(msg("Rubric"))
+        rubric = f"<p><b>{label}:</b></p><ul>{items}</ul>"
+    return (
+        f'<div class="swtrain-feedback swtrain-{grade.status}" style="{STYLE[style]}">'
+        f"{answer_html}<b>{escape(score)}</b><ul>{notes}</ul>{rubric}</div>"
+    )
+
+
+def grade_summary(grade: Grade, msg: Messages) -> str:
+    waiting = msg("{count} answer(s) wait for your instructor.", count=grade.needs_review) if grade.needs_review else ""
+    total = msg("Total: {score:g} of {max:g} ({percent:g}%)", score=grade.score, max=grade.max_score, percent=grade.percent)
+    return (
+        f'<div class="swtrain-summary" style="{STYLE["box"]}"><b>{escape(total)}</b>'
+        f"{'<br>' + escape(waiting) if waiting else ''}</div>"
+    )
+
+
+def error_box(title: str, detail: str) -> str:
+    return f'<div class="swtrain-error" style="{STYLE["error"]}"><b>{escape(title)}</b><pre style="white-space:pre-wrap">{escape(detail)}</pre></div>'
+
+
+def answer_text(exercise: Exercise, value: Any, variant: int, msg: Messages) -> str:
+    """A trainee's saved answer in words, for feedback ('' when blank)."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    lang = msg.language
+    options = getattr(exercise, "options", None) or getattr(exercise, "items", None) or ()
+    labels = {o.value: o.label.get(lang) for o in options}
+    if isinstance(value, list):
+        joiner = " → " if exercise.type == "ordering" else "; "
+        return joiner.join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(value, dict):
+        categories = {c.value: c.label.get(lang) for c in getattr(exercise, "categories", ())}
+        return "; ".join(f"{labels.get(k, k)} → {categories.get(v, v)}" for k, v in value.items())
+    if isinstance(value, str) and exercise.type != "free_text":
+        return labels.get(value, value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

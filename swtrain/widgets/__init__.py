@@ -1,0 +1,48 @@
+"""One widget per answer type, built from standard ipywidgets.
+
+`exercise_widget(exercise, value=..., variant=..., msg=..., on_answer=...)`
+picks the widget for the exercise's type; `.box` is what to display.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..i18n import Messages
+from ..models import Exercise
+from .base import ExerciseWidget, OnAnswer
+from .choice import MultipleChoiceWidget, SingleChoiceWidget
+from .classification import ClassificationWidget
+from .free_text import FreeTextWidget
+from .numeric import NumericWidget, parse_number
+from .ordering import OrderingWidget
+
+WIDGETS: dict[str, type[ExerciseWidget]] = {
+    "single_choice": SingleChoiceWidget,
+    "multiple_choice": MultipleChoiceWidget,
+    "ordering": OrderingWidget,
+    "classification": ClassificationWidget,
+    "numeric": NumericWidget,
+    "free_text": FreeTextWidget,
+}
+
+__all__ = [
+    "WIDGETS",
+    "ClassificationWidget",
+    "ExerciseWidget",
+    "FreeTextWidget",
+    "MultipleChoiceWidget",
+    "NumericWidget",
+    "OnAnswer",
+    "OrderingWidget",
+    "SingleChoiceWidget",
+    "exercise_widget",
+    "parse_number",
+]
+
+
+def exercise_widget(
+    exercise: Exercise, *, value: Any, variant: int, msg: Messages, on_answer: OnAnswer, number: int | None = None
+) -> ExerciseWidget:
+    """The widget for `exercise`, showing the saved `value`."""
+    return WIDGETS[exercise.type](exercise, value=value, variant=variant, msg=msg, on_answer=on_answer, number=number)  # type: ignore[arg-type]

@@ -1,0 +1,66 @@
+"""What every exercise widget shares: prompt, save status, feedback.
+
+Widgets never touch files. Each is handed the saved value and a callback
+`on_answer(exercise_id, value)`; the callback saves and, in practice mode,
+returns an ExerciseGrade for the widget to show (None shows nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import ipywidgets as w
+
+from .. import render
+from ..i18n import Messages
+from ..models import AnswerValue, Exercise, ExerciseGrade
+
+OnAnswer = Callable[[str, AnswerValue], "ExerciseGrade | None"]
+
+
+class ExerciseWidget:
+    """An exercise's prompt, its answer controls (`controls`), save status and feedback."""
+
+    def __init__(self, exercise: Exercise, *, variant: int, msg: Messages, on_answer: OnAnswer,
+                 number: int | None = None) -> None:
+        self.exercise = exercise
+        self.variant = variant
+        self.msg = msg
+        self.on_answer = on_answer
+        self.prompt = w.HTML(render.exercise_prompt(exercise, variant, msg, number))
+        self.status = w.HTML("")
+        self.feedback = w.HTML("")
+        self.controls: w.Widget = w.VBox()
+        self.box = w.VBox([self.prompt], layout=w.Layout(margin="12px 0", padding="4px 0"))
+        self.box.add_class("swtrain-exercise")
+        self.box.add_class(f"swtrain-exercise-{exercise.id}")
+
+    def _finish(self, controls: w.Widget) -> None:
+        self.controls = controls
+        self.box.children = (self.prompt, controls, self.status, self.feedback)
+
+    @property
+    def value(self) -> Any:
+        """The answer as shown (None while nothing is answered)."""
+        raise NotImplementedError
+
+    def _answer(self, value: AnswerValue) -> None:
+        """Hand a changed answer to the callback and show what came back."""
+        try:
+            result = self.on_answer(self.exercise.id, value)
+        except Exception as exc:  # shown in place: a trainee never sees a traceback
+            self.status.value = render.error_box(self.msg("Your answer was not saved."), str(exc))
+            return
+        when = datetime.now().strftime("%H:%M:%S")
+        saved = self.msg("Saved at {time}", time=when)
+        self.status.value = f'<span class="swtrain-saved" style="color:#15803d">✓ {saved}</span>'
+        self.show(result)
+
+    def show(self, result: ExerciseGrade | None) -> None:
+        """Show a grade under the exercise (None clears it)."""
+        if result is None:
+            self.feedback.value = ""
+        else:
+            self.feedback.value = render.exercise_grade(result, self.msg)

@@ -1,0 +1,43 @@
+"""Classification: each statement gets one category from a row of toggle buttons."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from ..models import Classification
+from ..variants import shuffled
+from .base import ExerciseWidget
+
+
+class ClassificationWidget(ExerciseWidget):
+    def __init__(self, exercise: Classification, value: Any = None, **kwargs: Any) -> None:
+        super().__init__(exercise, **kwargs)
+        lang = self.msg.language
+        saved = value if isinstance(value, dict) else {}
+        categories = [(c.label.get(lang), c.value) for c in exercise.categories]
+        known = {v for _, v in categories}
+        self.toggles: dict[str, w.ToggleButtons] = {}
+        rows = []
+        for item in shuffled(exercise.items, self.variant, exercise.id):
+            toggle = w.ToggleButtons(
+                options=categories,
+                value=saved.get(item.value) if saved.get(item.value) in known else None,
+                style={"button_width": "auto"},
+            )
+            toggle.observe(self._changed, names="value")
+            self.toggles[item.value] = toggle
+            rows.append(w.VBox([w.HTML(f"<b>“{escape(item.label.get(lang))}”</b>"), toggle],
+                               layout=w.Layout(margin="4px 0 8px 0")))
+        self._finish(w.VBox(rows))
+
+    @property
+    def value(self) -> dict[str, str]:
+        return {i.value: self.toggles[i.value].value for i in self.exercise.items  # type: ignore[union-attr]
+                if self.toggles[i.value].value is not None}
+
+    def _changed(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None:
+            self._answer(self.value)

@@ -1,0 +1,40 @@
+"""Free text: a text area saved as the trainee types, with a word count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from ..grading import count_words
+from ..models import FreeText
+from .base import ExerciseWidget
+
+
+class FreeTextWidget(ExerciseWidget):
+    """Saved on every change, so closing the tab loses nothing typed."""
+
+    def __init__(self, exercise: FreeText, value: Any = None, **kwargs: Any) -> None:
+        super().__init__(exercise, **kwargs)
+        self.area = w.Textarea(value=value if isinstance(value, str) else "", continuous_update=True,
+                               placeholder=self.msg("Write your answer here."),
+                               layout=w.Layout(width="95%", height="140px"))
+        self.words = w.HTML()
+        self._count()
+        self.area.observe(self._changed, names="value")
+        self._finish(w.VBox([self.area, self.words]))
+
+    @property
+    def value(self) -> str | None:
+        return self.area.value or None
+
+    def _count(self) -> None:
+        count = count_words(self.area.value)
+        text = self.msg("{words} words", words=count)
+        if count < self.exercise.min_words:  # type: ignore[attr-defined]
+            text += " · " + self.msg("at least {count} asked for", count=self.exercise.min_words)  # type: ignore[attr-defined]
+        self.words.value = f'<small style="color:#52525b">{text}</small>'
+
+    def _changed(self, change: dict[str, Any]) -> None:
+        self._count()
+        self._answer(change["new"])
