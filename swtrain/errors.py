@@ -42,6 +42,8 @@ __all__ = [
 
 def _short(value: Any, limit: int = 60) -> str:
     text = repr(value)
+    if len(text) > limit and isinstance(value, dict):
+        return "a mapping with fields " + ", ".join(map(str, list(value)[:6])) + (", ..." if len(value) > 6 else "")
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -112,10 +114,15 @@ class DataFileError(SwtrainError):
     ) -> DataFileError:
         """Turn pydantic's error list into one error naming each dotted field."""
         problems = []
-        for err in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        failing = [e["loc"] for e in errors if e["type"] != "too_short"]
+        for err in errors:
+            # pydantic also calls a list "too short" when its only item failed
+            if err["type"] == "too_short" and any(loc[: len(err["loc"])] == err["loc"] for loc in failing):
+                continue
             loc = [str(part) for part in err["loc"] if not _is_union_tag(part)]
             field = ".".join(loc)
-            value = err.get("input")
+            value = None if err["type"] == "missing" else err.get("input")
             problems.append(Problem(field, value, _expected(err), _line_of(field, lines)))
         return cls(path, problems, hint or cls.default_hint)
 
