@@ -15,20 +15,20 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parent.parent
 HIDDEN = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
 
-PARAMETERS = '''\
+PARAMETERS = """\
 case_id: str = "child-in-crisis"  # which case of this module: a folder under casedata/
 trainee_id: str = "demo"  # whose answers to load and save
 language: str = "en"  # "en" or "zh"; the trainee can switch in the notebook
-variant: int | None = None  # None: derived from trainee_id and case_id
+variant: "Optional[int]" = None  # None: derived from trainee_id and case_id
 mode: str = "practice"  # practice | assessed | feedback
-responses_dir: str = "responses"  # answers go to <responses_dir>/<trainee_id>/<case_id>.json'''
+responses_dir: str = "responses"  # answers go to <responses_dir>/<trainee_id>/<case_id>.json"""
 
-SETUP = '''\
+SETUP = """\
 import swtrain
 
 session = swtrain.open_case(case_id, trainee_id, language=language, variant=variant,
                             mode=mode, responses_dir=responses_dir)
-session.show_header()'''
+session.show_header()"""
 
 
 def code(source: str, *tags: str) -> nbformat.NotebookNode:
@@ -39,18 +39,22 @@ def code(source: str, *tags: str) -> nbformat.NotebookNode:
 
 def module_notebook(title_en: str, title_zh: str, intro_en: str, intro_zh: str) -> nbformat.NotebookNode:
     nb = new_notebook()
-    nb.metadata.update({
-        "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
-        "language_info": {"name": "python"},
-    })
+    nb.metadata.update(
+        {
+            "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+            "language_info": {"name": "python"},
+        }
+    )
     nb.cells = [
         code(PARAMETERS, "parameters"),
         code(SETUP),
         new_markdown_cell(f"## {title_en} · {title_zh}\n\n{intro_en}\n\n{intro_zh}"),
         code("session.show_case()"),
-        new_markdown_cell("## Exercises · 练习\n\n"
-                          "Answer in the widgets below; every answer is saved as you go.\n\n"
-                          "请在下方的控件中作答；每个答案都会随时自动保存。"),
+        new_markdown_cell(
+            "## Exercises · 练习\n\n"
+            "Answer in the widgets below; every answer is saved as you go.\n\n"
+            "请在下方的控件中作答；每个答案都会随时自动保存。"
+        ),
         code("session.show_exercises()"),
         code("session.show_summary()"),
     ]
@@ -59,7 +63,9 @@ def module_notebook(title_en: str, title_zh: str, intro_en: str, intro_zh: str) 
 
 def index_notebook() -> nbformat.NotebookNode:
     nb = new_notebook()
-    nb.metadata.update({"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
+    nb.metadata.update(
+        {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}}
+    )
     nb.cells = [
         new_markdown_cell(
             "# swtrain: medical social-work training · 医务社会工作实训\n\n"

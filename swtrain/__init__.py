@@ -44,8 +44,16 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "cases": ["case_ids", "casedata_dir", "json_schema", "load_case", "load_case_file", "load_key", "load_key_file"],
     "errors": [
-        "CaseInvalid", "CaseNotFound", "DataFileError", "InvalidTraineeId", "KeyInvalid", "KeyNotFound",
-        "ResponsesInvalid", "SchemaVersionMismatch", "SwtrainError", "UnknownLanguage",
+        "CaseInvalid",
+        "CaseNotFound",
+        "DataFileError",
+        "InvalidTraineeId",
+        "KeyInvalid",
+        "KeyNotFound",
+        "ResponsesInvalid",
+        "SchemaVersionMismatch",
+        "SwtrainError",
+        "UnknownLanguage",
     ],
     "grading": ["grade"],
     "i18n": ["available_languages", "messages"],

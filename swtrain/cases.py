@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from .errors import (
     CaseInvalid,
@@ -28,21 +28,21 @@ from .models import (
     CASE_SCHEMA_VERSION,
     KEY_SCHEMA_VERSION,
     Case,
-    Module,
-    ModuleList,
     Classification,
     ClassificationKey,
     Exercise,
     ExerciseKey,
+    FreeText,
+    FreeTextKey,
     Key,
+    Module,
+    ModuleList,
     MultipleChoice,
     MultipleChoiceKey,
     Ordering,
     OrderingKey,
     SingleChoice,
     SingleChoiceKey,
-    FreeText,
-    FreeTextKey,
 )
 from .yamlfile import read_yaml
 
@@ -138,7 +138,9 @@ def key_problems(case: Case, key: Key) -> list[Problem]:
     for exercise_id in key.exercises:
         if exercise_id not in known:
             problems.append(
-                Problem(f"exercises.{exercise_id}", exercise_id, f"an exercise id of the case ({', '.join(sorted(known))})")
+                Problem(
+                    f"exercises.{exercise_id}", exercise_id, f"an exercise id of the case ({', '.join(sorted(known))})"
+                )
             )
     for exercise in case.exercises:
         entry = key.exercises.get(exercise.id)
@@ -168,9 +170,11 @@ def _entry_problems(exercise: Exercise, entry: ExerciseKey, field: str) -> list[
             need(list(entry.answers), options, f"{field}.answers", "options")
         need(list(entry.feedback), options, f"{field}.feedback", "options")  # type: ignore[union-attr]
     elif isinstance(exercise, Ordering) and isinstance(entry, OrderingKey):
-        items = [i.value for i in exercise.items]
-        if sorted(entry.order) != sorted(items):
-            problems.append(Problem(f"{field}.order", list(entry.order), f"each item exactly once: {', '.join(items)}"))
+        in_order = [i.value for i in exercise.items]
+        if sorted(entry.order) != sorted(in_order):
+            problems.append(
+                Problem(f"{field}.order", list(entry.order), f"each item exactly once: {', '.join(in_order)}")
+            )
     elif isinstance(exercise, Classification) and isinstance(entry, ClassificationKey):
         items = {i.value for i in exercise.items}
         categories = {c.value for c in exercise.categories}
@@ -183,7 +187,9 @@ def _entry_problems(exercise: Exercise, entry: ExerciseKey, field: str) -> list[
     elif isinstance(exercise, FreeText) and isinstance(entry, FreeTextKey):
         total = sum(c.points for c in entry.rubric)
         if abs(total - exercise.points) > 1e-9:
-            problems.append(Problem(f"{field}.rubric", total, f"criteria points adding up to the exercise's {exercise.points:g}"))
+            problems.append(
+                Problem(f"{field}.rubric", total, f"criteria points adding up to the exercise's {exercise.points:g}")
+            )
     return problems
 
 
@@ -243,8 +249,7 @@ def cases_by_module(root: Path | None = None) -> dict[str, list[Case]]:
 
 def json_schema(kind: str = "case") -> dict[str, Any]:
     """The JSON Schema of a case or key file, for a case author's editor."""
-    model = {"case": Case, "key": Key}[kind]
-    schema = TypeAdapter(model).json_schema(mode="validation")
+    schema = (Case if kind == "case" else Key).model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"swtrain {kind} file (schema_version {CASE_SCHEMA_VERSION})"
     return schema

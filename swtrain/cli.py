@@ -22,10 +22,19 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--kind", type=click.Choice(["case", "key"]), default="case", show_default=True,
-              help="Which file the schema describes.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the schema to this file instead of standard output.")
+@click.option(
+    "--kind",
+    type=click.Choice(["case", "key"]),
+    default="case",
+    show_default=True,
+    help="Which file the schema describes.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of standard output.",
+)
 def schema(kind: str, out: Path | None) -> None:
     """Write the JSON Schema of case.yaml (or key.yaml) for a case author's editor."""
     from .cases import json_schema_text
@@ -76,7 +85,9 @@ def grade_file(answer_file: Path, language: str | None) -> None:
     for item in result.exercises:
         score = "needs a person" if item.score is None else f"{item.score:g}"
         click.echo(f"{item.exercise_id}\t{score}/{item.max_score:g}\t{item.status}\t{' '.join(item.feedback)}")
-    click.echo(f"total\t{result.score:g}/{result.max_score:g}\t{result.percent:g}%\tneeds review: {result.needs_review}")
+    click.echo(
+        f"total\t{result.score:g}/{result.max_score:g}\t{result.percent:g}%\tneeds review: {result.needs_review}"
+    )
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
@@ -92,9 +103,13 @@ def lab(port: int, no_browser: bool, jupyter_args: tuple[str, ...]) -> None:
     if not notebooks.is_dir():
         raise click.ClickException(f"No notebooks folder at {notebooks}: run from a source checkout.")
     command = [
-        sys.executable, "-m", "jupyterlab",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-        f"--ServerApp.root_dir={notebooks}", "--LabApp.default_url=/lab/tree/index.ipynb",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        f"--ServerApp.root_dir={notebooks}",
+        "--LabApp.default_url=/lab/tree/index.ipynb",
         *(["--no-browser"] if no_browser else []),
         *jupyter_args,
     ]

@@ -26,17 +26,17 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 __all__ = [
-    "SwtrainError",
-    "DataFileError",
     "CaseInvalid",
+    "CaseNotFound",
+    "DataFileError",
+    "InvalidTraineeId",
     "KeyInvalid",
+    "KeyNotFound",
+    "Problem",
     "ResponsesInvalid",
     "SchemaVersionMismatch",
-    "CaseNotFound",
-    "KeyNotFound",
-    "InvalidTraineeId",
+    "SwtrainError",
     "UnknownLanguage",
-    "Problem",
 ]
 
 
@@ -65,7 +65,7 @@ class SwtrainError(Exception):
 class Problem:
     """One thing wrong in a data file: where, what was found, what was expected."""
 
-    __slots__ = ("field", "value", "expected", "line")
+    __slots__ = ("expected", "field", "line", "value")
 
     def __init__(self, field: str, value: Any, expected: str, line: int | None = None) -> None:
         self.field = field
@@ -101,7 +101,7 @@ class DataFileError(SwtrainError):
         self.details = lines
 
     def __str__(self) -> str:
-        text = "\n  ".join([f"Invalid {self.what}:"] + self.details)
+        text = "\n  ".join([f"Invalid {self.what}:", *self.details])
         return text + (f"\n  Hint: {self.hint}" if self.hint else "")
 
     @classmethod

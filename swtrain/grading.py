@@ -57,7 +57,9 @@ def grade(case: Case, key: Key, responses: Responses, *, reveal: bool = True) ->
         )
     msg = messages(_language_or_english(responses.language))
     exercises = tuple(
-        grade_exercise(exercise, key.exercises[exercise.id], responses.value(exercise.id), responses.variant, msg, reveal)
+        grade_exercise(
+            exercise, key.exercises[exercise.id], responses.value(exercise.id), responses.variant, msg, reveal
+        )
         for exercise in case.exercises
     )
     return Grade(
@@ -86,9 +88,13 @@ def grade_exercise(
     """The grade of one answer (None: not answered) to one exercise."""
     base = {"exercise_id": exercise.id, "type": exercise.type, "max_score": exercise.points}
     if _is_blank(value):
-        return ExerciseGrade(**base, score=None if isinstance(exercise, FreeText) else 0.0,
-                             status="unanswered", feedback=(msg("Not answered."),),
-                             rubric=_rubric(entry, msg))
+        return ExerciseGrade(
+            **base,
+            score=None if isinstance(exercise, FreeText) else 0.0,
+            status="unanswered",
+            feedback=(msg("Not answered."),),
+            rubric=_rubric(entry, msg),
+        )
     scorer = _SCORERS[exercise.type]
     try:
         fraction, notes = scorer(exercise, entry, value, variant, msg, reveal)
@@ -96,14 +102,15 @@ def grade_exercise(
         return ExerciseGrade(**base, score=0.0, status="invalid", feedback=(str(exc),))
     if fraction is None:
         return ExerciseGrade(
-            **base, score=None, status="needs_review",
+            **base,
+            score=None,
+            status="needs_review",
             feedback=(msg("Waiting for your instructor to score it against the rubric."), *notes),
             rubric=_rubric(entry, msg),
         )
     score = round(exercise.points * fraction, 4)
     status: Status = "correct" if fraction >= 1 else "incorrect" if fraction <= 0 else "partial"
-    verdict = {"correct": msg("Correct."), "incorrect": msg("Not correct."),
-               "partial": msg("Partly correct.")}[status]
+    verdict = {"correct": msg("Correct."), "incorrect": msg("Not correct."), "partial": msg("Partly correct.")}[status]
     explanation = [entry.explanation.get(msg.language)] if entry.explanation and (reveal or status == "correct") else []
     return ExerciseGrade(**base, score=score, status=status, feedback=(verdict, *notes, *explanation))
 
@@ -140,7 +147,9 @@ def _need_list(value: Any, allowed: dict[str, str], msg: Messages) -> list[str]:
     return value
 
 
-def _single(ex: SingleChoice, key: SingleChoiceKey, value: Any, variant: int, msg: Messages, reveal: bool) -> tuple[float, list[str]]:
+def _single(
+    ex: SingleChoice, key: SingleChoiceKey, value: Any, variant: int, msg: Messages, reveal: bool
+) -> tuple[float, list[str]]:
     labels = _labels(ex.options, msg)
     chosen = _need_str(value, labels, msg)
     notes = [key.feedback[chosen].get(msg.language)] if chosen in key.feedback else []
@@ -149,7 +158,9 @@ def _single(ex: SingleChoice, key: SingleChoiceKey, value: Any, variant: int, ms
     return (1.0 if chosen == key.answer else 0.0), notes
 
 
-def _multiple(ex: MultipleChoice, key: MultipleChoiceKey, value: Any, variant: int, msg: Messages, reveal: bool) -> tuple[float, list[str]]:
+def _multiple(
+    ex: MultipleChoice, key: MultipleChoiceKey, value: Any, variant: int, msg: Messages, reveal: bool
+) -> tuple[float, list[str]]:
     labels = _labels(ex.options, msg)
     chosen = set(_need_list(value, labels, msg))
     right = set(key.answers)
@@ -177,7 +188,9 @@ def pairwise_fraction(answer: list[str], order: tuple[str, ...]) -> float:
     return agreeing / len(pairs)
 
 
-def _ordering(ex: Ordering, key: OrderingKey, value: Any, variant: int, msg: Messages, reveal: bool) -> tuple[float, list[str]]:
+def _ordering(
+    ex: Ordering, key: OrderingKey, value: Any, variant: int, msg: Messages, reveal: bool
+) -> tuple[float, list[str]]:
     labels = _labels(ex.items, msg)
     answer = _need_list(value, labels, msg)
     if sorted(answer) != sorted(labels):
@@ -189,14 +202,21 @@ def _ordering(ex: Ordering, key: OrderingKey, value: Any, variant: int, msg: Mes
     notes = []
     if fraction < 1:
         pairs = len(key.order) * (len(key.order) - 1) // 2
-        notes.append(msg("{agree} of {pairs} pairs are in the right order.",
-                         agree=round(pairwise_fraction(answer, key.order) * pairs), pairs=pairs))
+        notes.append(
+            msg(
+                "{agree} of {pairs} pairs are in the right order.",
+                agree=round(pairwise_fraction(answer, key.order) * pairs),
+                pairs=pairs,
+            )
+        )
         if reveal:
             notes.append(msg("The order: {order}", order=" → ".join(labels[i] for i in key.order)))
     return fraction, notes
 
 
-def _classification(ex: Classification, key: ClassificationKey, value: Any, variant: int, msg: Messages, reveal: bool) -> tuple[float, list[str]]:
+def _classification(
+    ex: Classification, key: ClassificationKey, value: Any, variant: int, msg: Messages, reveal: bool
+) -> tuple[float, list[str]]:
     items = _labels(ex.items, msg)
     categories = _labels(ex.categories, msg)
     if not isinstance(value, dict):
@@ -210,8 +230,11 @@ def _classification(ex: Classification, key: ClassificationKey, value: Any, vari
         if item in value and value[item] != key.answers[item]:
             line = msg("“{item}” is not {category}.", item=items[item], category=categories[value[item]])
             if reveal:
-                line = msg("{first} {second}", first=line,
-                           second=msg("It belongs to {category}.", category=categories[key.answers[item]]))
+                line = msg(
+                    "{first} {second}",
+                    first=line,
+                    second=msg("It belongs to {category}.", category=categories[key.answers[item]]),
+                )
             if item in key.feedback:
                 line = msg("{first} {second}", first=line, second=key.feedback[item].get(msg.language))
             notes.append(line)
@@ -221,7 +244,9 @@ def _classification(ex: Classification, key: ClassificationKey, value: Any, vari
     return len(correct) / len(items), notes
 
 
-def _numeric(ex: Numeric, key: NumericKey, value: Any, variant: int, msg: Messages, reveal: bool) -> tuple[float, list[str]]:
+def _numeric(
+    ex: Numeric, key: NumericKey, value: Any, variant: int, msg: Messages, reveal: bool
+) -> tuple[float, list[str]]:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _Invalid(msg("The saved answer is not a number (found {found}).", found=type(value).__name__))
     expected = key.expected(ex, variant)
@@ -237,7 +262,9 @@ def count_words(text: str) -> int:
     return cjk + len(other.split())
 
 
-def _free_text(ex: FreeText, key: FreeTextKey, value: Any, variant: int, msg: Messages, reveal: bool) -> tuple[None, list[str]]:
+def _free_text(
+    ex: FreeText, key: FreeTextKey, value: Any, variant: int, msg: Messages, reveal: bool
+) -> tuple[None, list[str]]:
     if not isinstance(value, str):
         raise _Invalid(msg("The saved answer is not text (found {found}).", found=type(value).__name__))
     words = count_words(value)

@@ -8,7 +8,7 @@ Catalogs are read with Babel the first time a language is used.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ def check_language(language: str) -> str:
     return language
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translations(language: str) -> dict[str, str]:
     if language == SOURCE_LANGUAGE:
         return {}
@@ -60,8 +60,8 @@ class Messages:
         self.language = check_language(language)
         self._table = _translations(self.language)
 
-    def __call__(self, text: str, **values: Any) -> str:
-        translated = self._table.get(text, text)
+    def __call__(self, source: str, /, **values: Any) -> str:
+        translated = self._table.get(source, source)
         return translated.format(**values) if values else translated
 
     def __repr__(self) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -56,7 +56,7 @@ class Text(BaseModel):
     def get(self, language: str) -> str:
         """The text in `language`, falling back to English."""
         if language in ("en", "zh"):
-            return getattr(self, language)  # type: ignore[no-any-return]
+            return str(getattr(self, language))
         extra = self.model_extra or {}
         return str(extra.get(language, self.en))
 
@@ -155,12 +155,10 @@ class FreeText(ExerciseBase):
 
 
 Exercise = Annotated[
-    Union[SingleChoice, MultipleChoice, Ordering, Classification, Numeric, FreeText],
+    SingleChoice | MultipleChoice | Ordering | Classification | Numeric | FreeText,
     Field(discriminator="type"),
 ]
-ExerciseType = Literal[
-    "single_choice", "multiple_choice", "ordering", "classification", "numeric", "free_text"
-]
+ExerciseType = Literal["single_choice", "multiple_choice", "ordering", "classification", "numeric", "free_text"]
 
 
 class Person(Frozen):
@@ -333,7 +331,7 @@ class FreeTextKey(KeyBase):
 
 
 ExerciseKey = Annotated[
-    Union[SingleChoiceKey, MultipleChoiceKey, OrderingKey, ClassificationKey, NumericKey, FreeTextKey],
+    SingleChoiceKey | MultipleChoiceKey | OrderingKey | ClassificationKey | NumericKey | FreeTextKey,
     Field(discriminator="type"),
 ]
 
@@ -348,7 +346,7 @@ class Key(Frozen):
 
 # --- answers and grades ------------------------------------------------------
 
-AnswerValue = Union[str, float, list[str], dict[str, str]]
+AnswerValue = str | float | list[str] | dict[str, str]
 
 
 class Answer(Frozen):

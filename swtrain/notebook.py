@@ -15,7 +15,7 @@ every widget starts from the saved answer file.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +53,10 @@ def open_case(
     saved = store.load(trainee_id, case_id)
     if saved is None and mode == "feedback":
         where = store.path(trainee_id, case_id) if isinstance(store, FileStore) else "the store"
-        raise SwtrainError(f"No answers saved for trainee {trainee_id!r} in case {case_id!r} ({where}).",
-                           "Check `trainee_id` and `responses_dir`.")
+        raise SwtrainError(
+            f"No answers saved for trainee {trainee_id!r} in case {case_id!r} ({where}).",
+            "Check `trainee_id` and `responses_dir`.",
+        )
     responses = saved or Responses(
         trainee_id=trainee_id,
         case_id=case_id,
@@ -84,7 +86,7 @@ class CaseSession:
 
     def answer(self, exercise_id: str, value: AnswerValue) -> ExerciseGrade | None:
         """Save one answer now; in practice mode return its feedback."""
-        self.responses = self.responses.with_answer(exercise_id, value, datetime.now(timezone.utc))
+        self.responses = self.responses.with_answer(exercise_id, value, datetime.now(UTC))
         self.store.save(self.responses)
         return self._practice_feedback(exercise_id)
 
@@ -92,8 +94,14 @@ class CaseSession:
         if self.mode != "practice" or self.key is None or self.responses.value(exercise_id) is None:
             return None
         exercise = self.case.exercise(exercise_id)
-        return grade_exercise(exercise, self.key.exercises[exercise_id], self.responses.value(exercise_id),
-                              self.responses.variant, self.msg, reveal=False)
+        return grade_exercise(
+            exercise,
+            self.key.exercises[exercise_id],
+            self.responses.value(exercise_id),
+            self.responses.variant,
+            self.msg,
+            reveal=False,
+        )
 
     def set_language(self, language: str) -> None:
         """Switch every view to `language`; the answer file records it."""
@@ -140,8 +148,12 @@ class CaseSession:
     def _header_widgets(self) -> list[Any]:
         import ipywidgets as w
 
-        switch = w.ToggleButtons(options=[(_language_name(code), code) for code in available_languages()],
-                                 value=self.msg.language, description="🌐", style={"button_width": "auto"})
+        switch = w.ToggleButtons(
+            options=[(_language_name(code), code) for code in available_languages()],
+            value=self.msg.language,
+            description="🌐",
+            style={"button_width": "auto"},
+        )
         switch.add_class("swtrain-language")
         switch.observe(lambda change: self.set_language(change["new"]), names="value")
         html = render.case_header(self.case, self.msg) + self._mode_note_html()
@@ -169,8 +181,14 @@ class CaseSession:
 
         self.exercise_widgets = {}
         for number, exercise in enumerate(self.case.exercises, start=1):
-            widget = exercise_widget(exercise, value=self.responses.value(exercise.id), variant=self.responses.variant,
-                                     msg=self.msg, on_answer=self.answer, number=number)
+            widget = exercise_widget(
+                exercise,
+                value=self.responses.value(exercise.id),
+                variant=self.responses.variant,
+                msg=self.msg,
+                on_answer=self.answer,
+                number=number,
+            )
             widget.show(self._practice_feedback(exercise.id))
             self.exercise_widgets[exercise.id] = widget
         return [w.box for w in self.exercise_widgets.values()]
@@ -180,8 +198,10 @@ class CaseSession:
         parts = []
         for number, (exercise, result) in enumerate(zip(self.case.exercises, graded.exercises, strict=True), start=1):
             answer = render.answer_text(exercise, self.responses.value(exercise.id), self.responses.variant, self.msg)
-            parts.append(render.exercise_prompt(exercise, self.responses.variant, self.msg, number)
-                         + render.exercise_grade(result, self.msg, answer or self.msg("(no answer)")))
+            parts.append(
+                render.exercise_prompt(exercise, self.responses.variant, self.msg, number)
+                + render.exercise_grade(result, self.msg, answer or self.msg("(no answer)"))
+            )
         return "".join(parts)
 
     def show_summary(self) -> None:
@@ -192,7 +212,9 @@ class CaseSession:
         import ipywidgets as w
 
         if self.mode == "assessed":
-            where = self.store.path(self.responses.trainee_id, self.case.id) if isinstance(self.store, FileStore) else "-"
+            where = (
+                self.store.path(self.responses.trainee_id, self.case.id) if isinstance(self.store, FileStore) else "-"
+            )
             text = self.msg("Your answers are saved in {path}. Hand in this file as your instructor asks.", path=where)
             return [w.HTML(f'<div style="{render.STYLE["neutral"]}">{render.escape(text)}</div>')]
         result = w.HTML()
@@ -236,8 +258,6 @@ def show_errors_readably() -> None:
         return [f"{etype.__name__}: {value}"]
 
     shell.set_custom_exc((SwtrainError,), handler)
-
-
 
 
 def index_html(root: Path | None = None) -> str:

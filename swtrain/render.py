@@ -41,7 +41,8 @@ def content_note(note: Text | None, msg: Messages) -> str:
     if note is None:
         return ""
     label = escape(msg("Content note"))
-    return f'<div class="swtrain-content-note" style="{STYLE["note"]}"><b>⚠ {label}:</b> {escape(note.get(msg.language))}</div>'
+    text = escape(note.get(msg.language))
+    return f'<div class="swtrain-content-note" style="{STYLE["note"]}"><b>⚠ {label}:</b> {text}</div>'
 
 
 def case_header(case: Case, msg: Messages) -> str:
@@ -149,7 +150,9 @@ def exercise_grade(grade: ExerciseGrade, msg: Messages, answer: str = "") -> str
 
 def grade_summary(grade: Grade, msg: Messages) -> str:
     waiting = msg("{count} answer(s) wait for your instructor.", count=grade.needs_review) if grade.needs_review else ""
-    total = msg("Total: {score:g} of {max:g} ({percent:g}%)", score=grade.score, max=grade.max_score, percent=grade.percent)
+    total = msg(
+        "Total: {score:g} of {max:g} ({percent:g}%)", score=grade.score, max=grade.max_score, percent=grade.percent
+    )
     return (
         f'<div class="swtrain-summary" style="{STYLE["box"]}"><b>{escape(total)}</b>'
         f"{'<br>' + escape(waiting) if waiting else ''}</div>"
@@ -157,7 +160,8 @@ def grade_summary(grade: Grade, msg: Messages) -> str:
 
 
 def error_box(title: str, detail: str) -> str:
-    return f'<div class="swtrain-error" style="{STYLE["error"]}"><b>{escape(title)}</b><pre style="white-space:pre-wrap">{escape(detail)}</pre></div>'
+    body = f'<pre style="white-space:pre-wrap">{escape(detail)}</pre>'
+    return f'<div class="swtrain-error" style="{STYLE["error"]}"><b>{escape(title)}</b>{body}</div>'
 
 
 def answer_text(exercise: Exercise, value: Any, variant: int, msg: Messages) -> str:

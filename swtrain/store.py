@@ -26,7 +26,9 @@ MAX_ANSWER_FILE_BYTES = 5 * 1024 * 1024
 def check_trainee_id(trainee_id: str) -> str:
     """`trainee_id` if it is safe as a folder name, else InvalidTraineeId."""
     if not isinstance(trainee_id, str) or not trainee_id.strip():
-        raise InvalidTraineeId(f"Trainee id {trainee_id!r} is empty.", "Use the id your course gave you, such as 't001'.")
+        raise InvalidTraineeId(
+            f"Trainee id {trainee_id!r} is empty.", "Use the id your course gave you, such as 't001'."
+        )
     problem = ""
     if "/" in trainee_id or "\\" in trainee_id:
         problem = "contains a path separator"
@@ -51,8 +53,8 @@ def parse_responses(raw: bytes | str, path: Path | str) -> Responses:
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as exc:
-        found = "an empty file" if not raw or not str(raw).strip() else str(exc)
-        raise ResponsesInvalid(path, [Problem("", found, "a JSON object (the file is not valid JSON)")]) from None
+        text = "an empty file" if not raw or not str(raw).strip() else str(exc)
+        raise ResponsesInvalid(path, [Problem("", text, "a JSON object (the file is not valid JSON)")]) from None
     if not isinstance(data, dict):
         raise ResponsesInvalid(path, [Problem("", type(data).__name__, "a JSON object")])
     found = data.get("schema_version")
@@ -103,7 +105,13 @@ class FileStore:
         if responses.trainee_id != trainee_id or responses.case_id != case_id:
             raise ResponsesInvalid(
                 path,
-                [Problem("trainee_id/case_id", f"{responses.trainee_id}/{responses.case_id}", f"{trainee_id}/{case_id}, as the file's place says")],
+                [
+                    Problem(
+                        "trainee_id/case_id",
+                        f"{responses.trainee_id}/{responses.case_id}",
+                        f"{trainee_id}/{case_id}, as the file's place says",
+                    )
+                ],
             )
         return responses
 

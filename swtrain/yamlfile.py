@@ -56,11 +56,13 @@ def read_yaml(path: Path, error: type[DataFileError]) -> tuple[Any, dict[str, in
         line = mark.line + 1 if mark else None
         found = text.splitlines()[mark.line].strip() if mark and mark.line < len(text.splitlines()) else ""
         expected = f"valid YAML ({exc.problem or exc.context}"
-        if exc.context and exc.context_mark and exc.context_mark.line != mark.line:
+        if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
             expected += f"; {exc.context} at line {exc.context_mark.line + 1}"
         expected += ")"
         raise error(
-            path, [Problem("", found, expected, line)], "Check indentation, and quote texts that contain ':', '?', '#' or braces."
+            path,
+            [Problem("", found, expected, line)],
+            "Check indentation, and quote texts that contain ':', '?', '#' or braces.",
         ) from None
     finally:
         loader.dispose()

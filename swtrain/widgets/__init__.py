@@ -45,4 +45,5 @@ def exercise_widget(
     exercise: Exercise, *, value: Any, variant: int, msg: Messages, on_answer: OnAnswer, number: int | None = None
 ) -> ExerciseWidget:
     """The widget for `exercise`, showing the saved `value`."""
-    return WIDGETS[exercise.type](exercise, value=value, variant=variant, msg=msg, on_answer=on_answer, number=number)  # type: ignore[arg-type]
+    widget_type: Any = WIDGETS[exercise.type]
+    return widget_type(exercise, value=value, variant=variant, msg=msg, on_answer=on_answer, number=number)

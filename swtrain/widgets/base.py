@@ -23,8 +23,9 @@ OnAnswer = Callable[[str, AnswerValue], "ExerciseGrade | None"]
 class ExerciseWidget:
     """An exercise's prompt, its answer controls (`controls`), save status and feedback."""
 
-    def __init__(self, exercise: Exercise, *, variant: int, msg: Messages, on_answer: OnAnswer,
-                 number: int | None = None) -> None:
+    def __init__(
+        self, exercise: Exercise, *, variant: int, msg: Messages, on_answer: OnAnswer, number: int | None = None
+    ) -> None:
         self.exercise = exercise
         self.variant = variant
         self.msg = msg

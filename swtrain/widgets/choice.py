@@ -17,14 +17,15 @@ class SingleChoiceWidget(ExerciseWidget):
         lang = self.msg.language
         options = [(o.label.get(lang), o.value) for o in shuffled(exercise.options, self.variant, exercise.id)]
         known = {v for _, v in options}
-        self.radio = w.RadioButtons(options=options, value=value if value in known else None,
-                                    layout=w.Layout(width="auto"))
+        self.radio = w.RadioButtons(
+            options=options, value=value if value in known else None, layout=w.Layout(width="auto")
+        )
         self.radio.observe(self._changed, names="value")
         self._finish(self.radio)
 
     @property
     def value(self) -> str | None:
-        return self.radio.value  # type: ignore[no-any-return]
+        return self.radio.value
 
     def _changed(self, change: dict[str, Any]) -> None:
         if change["new"] is not None:
@@ -38,8 +39,12 @@ class MultipleChoiceWidget(ExerciseWidget):
         chosen = set(value) if isinstance(value, list) else set()
         self.checkboxes: dict[str, w.Checkbox] = {}
         for option in shuffled(exercise.options, self.variant, exercise.id):
-            box = w.Checkbox(value=option.value in chosen, description=option.label.get(lang),
-                             indent=False, layout=w.Layout(width="auto"))
+            box = w.Checkbox(
+                value=option.value in chosen,
+                description=option.label.get(lang),
+                indent=False,
+                layout=w.Layout(width="auto"),
+            )
             box.observe(self._changed, names="value")
             self.checkboxes[option.value] = box
         self._finish(w.VBox(list(self.checkboxes.values())))

@@ -29,14 +29,20 @@ class ClassificationWidget(ExerciseWidget):
             )
             toggle.observe(self._changed, names="value")
             self.toggles[item.value] = toggle
-            rows.append(w.VBox([w.HTML(f"<b>“{escape(item.label.get(lang))}”</b>"), toggle],
-                               layout=w.Layout(margin="4px 0 8px 0")))
+            rows.append(
+                w.VBox(
+                    [w.HTML(f"<b>“{escape(item.label.get(lang))}”</b>"), toggle], layout=w.Layout(margin="4px 0 8px 0")
+                )
+            )
         self._finish(w.VBox(rows))
 
     @property
     def value(self) -> dict[str, str]:
-        return {i.value: self.toggles[i.value].value for i in self.exercise.items  # type: ignore[union-attr]
-                if self.toggles[i.value].value is not None}
+        return {
+            i.value: self.toggles[i.value].value
+            for i in self.exercise.items  # type: ignore[union-attr]
+            if self.toggles[i.value].value is not None
+        }
 
     def _changed(self, change: dict[str, Any]) -> None:
         if change["new"] is not None:

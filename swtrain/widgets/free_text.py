@@ -16,9 +16,13 @@ class FreeTextWidget(ExerciseWidget):
 
     def __init__(self, exercise: FreeText, value: Any = None, **kwargs: Any) -> None:
         super().__init__(exercise, **kwargs)
-        self.area = w.Textarea(value=value if isinstance(value, str) else "", continuous_update=True,
-                               placeholder=self.msg("Write your answer here."),
-                               layout=w.Layout(width="95%", height="140px"))
+        self.min_words = exercise.min_words
+        self.area = w.Textarea(
+            value=value if isinstance(value, str) else "",
+            continuous_update=True,
+            placeholder=self.msg("Write your answer here."),
+            layout=w.Layout(width="95%", height="140px"),
+        )
         self.words = w.HTML()
         self._count()
         self.area.observe(self._changed, names="value")
@@ -31,8 +35,8 @@ class FreeTextWidget(ExerciseWidget):
     def _count(self) -> None:
         count = count_words(self.area.value)
         text = self.msg("{words} words", words=count)
-        if count < self.exercise.min_words:  # type: ignore[attr-defined]
-            text += " · " + self.msg("at least {count} asked for", count=self.exercise.min_words)  # type: ignore[attr-defined]
+        if count < self.min_words:
+            text += " · " + self.msg("at least {count} asked for", count=self.min_words)
         self.words.value = f'<small style="color:#52525b">{text}</small>'
 
     def _changed(self, change: dict[str, Any]) -> None:

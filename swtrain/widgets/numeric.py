@@ -29,8 +29,13 @@ class NumericWidget(ExerciseWidget):
         super().__init__(exercise, **kwargs)
         unit = exercise.unit.get(self.msg.language) if exercise.unit else ""
         shown = f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
-        self.text = w.Text(value=shown, placeholder=self.msg("Type a number"), continuous_update=False,
-                           description=self.msg("Answer"), layout=w.Layout(width="260px"))
+        self.text = w.Text(
+            value=shown,
+            placeholder=self.msg("Type a number"),
+            continuous_update=False,
+            description=self.msg("Answer"),
+            layout=w.Layout(width="260px"),
+        )
         self.text.observe(self._changed, names="value")
         self._finish(w.HBox([self.text, w.Label(unit)]))
 

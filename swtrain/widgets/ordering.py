@@ -22,7 +22,9 @@ class OrderingWidget(ExerciseWidget):
         super().__init__(exercise, **kwargs)
         self.labels = {i.value: i.label.get(self.msg.language) for i in exercise.items}
         saved = isinstance(value, list) and sorted(value) == sorted(self.labels)
-        self.order: list[str] = list(value) if saved else [i.value for i in shuffled(exercise.items, self.variant, exercise.id)]
+        self.order: list[str] = (
+            list(value) if saved else [i.value for i in shuffled(exercise.items, self.variant, exercise.id)]
+        )
         self.answered = saved
         self.rows = w.VBox()
         self.up_buttons: list[w.Button] = []

@@ -1,0 +1,56 @@
+"""Shared fixtures: the mini test case, isolated Jupyter folders, answer helpers."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from swtrain.cases import load_case, load_key
+from swtrain.models import Case, Key, Responses
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+MINI_ROOT = TESTS / "data" / "casedata"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_jupyter(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep kernels and servers started by tests away from the user's Jupyter and IPython folders."""
+    home = tmp_path_factory.mktemp("jupyter-home")
+    for name, sub in {
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "IPYTHONDIR": "ipython",
+        "MPLCONFIGDIR": "mpl",
+    }.items():
+        (home / sub).mkdir()
+        os.environ[name] = str(home / sub)
+    os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
+    os.environ.pop("SWTRAIN_CASEDATA", None)
+
+
+@pytest.fixture(scope="session")
+def mini_case() -> Case:
+    return load_case("mini", MINI_ROOT)
+
+
+@pytest.fixture(scope="session")
+def mini_key(mini_case: Case) -> Key:
+    return load_key(mini_case, MINI_ROOT)
+
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def answers(
+    case_id: str, values: dict[str, object], *, trainee: str = "t001", variant: int = 0, language: str = "en"
+) -> Responses:
+    """Responses holding `values`, as a trainee's widgets would save them."""
+    responses = Responses(trainee_id=trainee, case_id=case_id, variant=variant, language=language)
+    for exercise_id, value in values.items():
+        responses = responses.with_answer(exercise_id, value, NOW)  # type: ignore[arg-type]
+    return responses

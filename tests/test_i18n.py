@@ -1,0 +1,90 @@
+"""Interface strings: every string in the code has a Chinese translation with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from swtrain.errors import UnknownLanguage
+from swtrain.i18n import LOCALE_DIR, available_languages, catalog_path, check_language, messages
+
+PACKAGE = Path(__file__).resolve().parent.parent / "swtrain"
+
+
+def code_strings() -> set[str]:
+    """Every msg("...") string in the package, found the way pybabel extract finds them."""
+    found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")], keywords={"msg": None})
+    return {message for _file, _line, message, _comments, _context in found}
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def catalog(language: str) -> dict[str, str]:
+    with catalog_path(language).open("rb") as handle:
+        return {m.id: m.string for m in read_po(handle) if m.id}
+
+
+def test_languages() -> None:
+    assert available_languages() == ["en", "zh"]
+    with pytest.raises(
+        UnknownLanguage, match=r"'zn' is not a language swtrain has text for\. Known languages: en, zh\."
+    ):
+        check_language("zn")
+
+
+@pytest.mark.parametrize("language", [code for code in available_languages() if code != "en"])
+def test_every_code_string_is_translated_with_the_same_placeholders(language: str) -> None:
+    strings = code_strings()
+    assert len(strings) > 40
+    table = catalog(language)
+    missing = sorted(s for s in strings if not table.get(s))
+    assert missing == []
+    for source in strings:
+        assert placeholders(table[source]) == placeholders(source), source
+
+
+def test_catalog_has_no_strings_the_code_no_longer_uses() -> None:
+    assert sorted(set(catalog("zh")) - code_strings()) == []
+
+
+def test_translations_are_chinese() -> None:
+    table = catalog("zh")
+    assert all(
+        re.search(r"[\u4e00-\u9fff]", text) or not re.search("[A-Za-z]{3}", text)
+        for key, text in table.items()
+        if key != "{first} {second}"
+    )
+
+
+def test_messages_format_in_each_language() -> None:
+    assert messages("en")("Score: {score:g} of {max:g}", score=1.5, max=2) == "Score: 1.5 of 2"
+    assert messages("zh")("Score: {score:g} of {max:g}", score=1.5, max=2) == "得分：1.5 / 2"
+
+
+def test_a_third_language_is_a_catalog_file_not_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import swtrain.i18n as i18n
+
+    shutil.copytree(LOCALE_DIR, tmp_path / "locale")
+    folder = tmp_path / "locale" / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "swtrain.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Correct."\nmsgstr "Correct !"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
+    i18n._translations.cache_clear()
+    try:
+        assert "fr" in available_languages()
+        assert messages("fr")("Correct.") == "Correct !"
+        assert messages("fr")("Not correct.") == "Not correct."  # untranslated falls back to English
+    finally:
+        i18n._translations.cache_clear()

@@ -1,0 +1,201 @@
+"""The module notebook run headless by papermill: en and zh times the three modes; HTML conversion."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+import pytest
+
+from swtrain.store import FileStore
+
+from .conftest import ROOT, answers
+
+NOTEBOOK = ROOT / "notebooks" / "crisis_intervention.ipynb"
+PAPERMILL = [sys.executable, "-m", "papermill"]
+pytestmark = pytest.mark.notebook
+
+EXPECTED = {
+    # (language, mode): texts the output must contain
+    ("en", "practice"): [
+        "A child in crisis far from home",
+        "Practice mode: you see feedback as you answer.",
+        "Roberts",
+        "Check all my answers",
+    ],
+    ("zh", "practice"): ["异地就医中的危机儿童", "练习模式：作答时即可看到反馈。", "罗伯茨", "检查我的全部答案"],
+    ("en", "assessed"): ["Assessed mode: your answers are saved as you go", "Your answers are saved in"],
+    ("zh", "assessed"): ["考核模式", "请按教师要求提交此文件。"],
+    ("en", "feedback"): ["Feedback for trainee t001.", "Score: 2 of 2", "Rubric", "Total: "],
+    ("zh", "feedback"): ["学员 t001 的反馈。", "得分：2 / 2", "评分标准", "总分："],
+}
+
+
+def outputs_text(nb: Any) -> str:
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            parts.append(str(data.get("text/html", "")) + str(data.get("text/plain", "")) + str(output.get("text", "")))
+    return "\n".join(parts)
+
+
+def widget_state_text(nb: Any) -> str:
+    """The text inside every widget model papermill stored with the notebook (labels, HTML)."""
+    return json.dumps(nb.metadata.get("widgets", {}), ensure_ascii=False)
+
+
+def widget_views(nb: Any) -> int:
+    return sum(
+        "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])
+    )
+
+
+@pytest.fixture(scope="module")
+def responses_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("responses")
+    store = FileStore(folder)
+    for language in ("en", "zh"):
+        store.save(
+            answers(
+                "child-in-crisis",
+                {"first-priority": "lethality", "distress-total": 1.0, "action-plan": "<b>plan</b>"},
+                trainee="t001",
+                language=language,
+            )
+        )
+    return folder
+
+
+@pytest.mark.parametrize(("language", "mode"), sorted(EXPECTED))
+def test_papermill_runs_each_language_and_mode(language: str, mode: str, tmp_path: Path, responses_dir: Path) -> None:
+    folder = responses_dir if mode == "feedback" else tmp_path / "R"
+    if mode == "feedback":
+        # The answer file's language decides the feedback language; save it in the one under test.
+        FileStore(folder).save(
+            answers(
+                "child-in-crisis",
+                {"first-priority": "lethality", "distress-total": 1.0, "action-plan": "<b>plan</b>"},
+                language=language,
+            )
+        )
+    nb = papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+        parameters={
+            "case_id": "child-in-crisis",
+            "trainee_id": "t001",
+            "language": language,
+            "mode": mode,
+            "responses_dir": str(folder),
+        },
+    )
+    text = outputs_text(nb) + widget_state_text(nb)
+    for expected in EXPECTED[(language, mode)]:
+        assert expected in text
+    assert "Traceback" not in text
+    if mode == "feedback":
+        assert widget_views(nb) == 0
+        assert "&lt;b&gt;plan&lt;/b&gt;" in text
+    else:
+        assert widget_views(nb) >= 3
+        assert "swtrain-feedback" not in text  # nothing answered yet, and assessed mode never shows any
+        assert not (tmp_path / "R").exists()  # opening a case saves nothing until the trainee answers
+
+
+def test_feedback_output_survives_conversion_to_html(tmp_path: Path, responses_dir: Path) -> None:
+    from nbconvert import HTMLExporter
+
+    nb = papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+        parameters={"trainee_id": "t001", "mode": "feedback", "responses_dir": str(responses_dir)},
+    )
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    assert "swtrain-feedback" in html and "swtrain-summary" in html
+    assert html.count("swtrain-exercise") == 0
+
+
+def test_the_papermill_command_line_from_the_readme(tmp_path: Path, responses_dir: Path) -> None:
+    result = subprocess.run(
+        [
+            *PAPERMILL,
+            str(NOTEBOOK),
+            "out.ipynb",
+            "-p",
+            "case_id",
+            "child-in-crisis",
+            "-p",
+            "trainee_id",
+            "t001",
+            "-p",
+            "language",
+            "zh",
+            "-p",
+            "mode",
+            "feedback",
+            "-p",
+            "responses_dir",
+            str(responses_dir),
+            "--no-progress-bar",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert "得分" in outputs_text(nb)
+
+
+def test_help_notebook_lists_every_parameter_with_type_and_comment() -> None:
+    result = subprocess.run([*PAPERMILL, "--help-notebook", str(NOTEBOOK)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    out = result.stdout
+    for line in [
+        'case_id: str (default "child-in-crisis")',
+        'trainee_id: str (default "demo")',
+        'language: str (default "en")',
+        "variant: Optional[int] (default None)",
+        'mode: str (default "practice")',
+        'responses_dir: str (default "responses")',
+    ]:
+        assert line in out
+    for comment in [
+        "which case of this module",
+        "whose answers to load and save",
+        "derived from trainee_id",
+        "practice | assessed | feedback",
+        "<responses_dir>/<trainee_id>/<case_id>.json",
+    ]:
+        assert comment in out
+
+
+def test_an_unknown_case_fails_with_a_readable_message_not_a_traceback_wall(tmp_path: Path) -> None:
+    with pytest.raises(papermill.PapermillExecutionError):
+        papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(tmp_path / "out.ipynb"),
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(tmp_path),
+            parameters={"case_id": "child-crisis"},
+        )
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    setup = next(c for c in nb.cells if c.source.startswith("import swtrain"))
+    html = "".join(str(o.get("data", {}).get("text/html", "")) for o in setup.outputs)
+    assert "swtrain-error" in html and "Did you mean &#x27;child-in-crisis&#x27;?" in html
+    assert not any(o.get("output_type") == "error" and len(o.get("traceback", [])) > 2 for o in setup.outputs)
+    assert json.dumps(setup.outputs).count("File ") == 0

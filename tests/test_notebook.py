@@ -1,0 +1,146 @@
+"""The notebook session in-process: saving, restoring, switching language, the three modes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from swtrain.errors import KeyNotFound, SwtrainError, UnknownLanguage
+from swtrain.notebook import index_html, open_case
+from swtrain.store import FileStore, MemoryStore
+
+from .conftest import MINI_ROOT, answers
+
+
+@pytest.fixture(autouse=True)
+def mini_casedata(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWTRAIN_CASEDATA", str(MINI_ROOT))
+
+
+def test_answers_are_saved_as_given_and_restored_in_a_new_session(tmp_path: Path) -> None:
+    session = open_case("mini", "t001", mode="practice", responses_dir=tmp_path)
+    session.show_exercises()
+    widgets = session.exercise_widgets
+    widgets["pick-one"].radio.value = "risk"
+    widgets["pick-many"].checkboxes["a"].value = True
+    widgets["order"].down_buttons[0].click()
+    widgets["sort"].toggles["debt"].value = "economy"
+    widgets["total"].text.value = "3"
+    widgets["plan"].area.value = "Safety first."
+    saved = FileStore(tmp_path).load("t001", "mini")
+    assert saved is not None
+    assert saved.value("pick-one") == "risk" and saved.value("pick-many") == ["a"]
+    assert saved.value("total") == 3.0 and saved.value("plan") == "Safety first."
+    assert saved.value("sort") == {"debt": "economy"}
+
+    # A restarted kernel: a new session from the same folder shows every answer again.
+    again = open_case("mini", "t001", mode="practice", responses_dir=tmp_path)
+    again.show_exercises()
+    restored = again.exercise_widgets
+    assert restored["pick-one"].radio.value == "risk"
+    assert restored["pick-many"].checkboxes["a"].value is True
+    assert restored["order"].value == saved.value("order")
+    assert restored["sort"].toggles["debt"].value == "economy"
+    assert restored["total"].text.value == "3"
+    assert restored["plan"].area.value == "Safety first."
+    assert "swtrain-correct" in restored["pick-one"].feedback.value
+
+
+def test_variant_comes_from_the_answer_file_once_saved() -> None:
+    store = MemoryStore()
+    store.save(answers("mini", {"pick-one": "risk"}, variant=42))
+    assert open_case("mini", "t001", variant=7, store=store).responses.variant == 42
+    assert open_case("mini", "t002", variant=7, store=store).responses.variant == 7
+
+
+def test_switching_language_relabels_every_view_and_keeps_answers() -> None:
+    store = MemoryStore()
+    session = open_case("mini", "t001", store=store)
+    session.show_header()
+    session.show_case()
+    session.show_exercises()
+    session.exercise_widgets["pick-one"].radio.value = "plan"
+    session.set_language("zh")
+    widget = session.exercise_widgets["pick-one"]
+    assert ("行动计划", "plan") in widget.radio.options and widget.radio.value == "plan"
+    assert "现在做计划太早。" in widget.feedback.value
+    case_view = session._views[1][0]
+    assert "案例简介" in case_view.children[0].value
+    assert store.load("t001", "mini").language == "zh"  # type: ignore[union-attr]
+    with pytest.raises(UnknownLanguage):
+        session.set_language("xx")
+
+
+def test_case_markdown_is_escaped() -> None:
+    session = open_case("mini", "t001", store=MemoryStore())
+    html = session._case_html()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<strong>mother</strong>" in html
+    assert "swtrain-people" in html and "swtrain-timeline" in html and "swtrain-interview" in html
+    assert "4 days" not in html and "3 days before admission" in html
+
+
+def test_assessed_mode_needs_no_key_and_gives_no_feedback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(MINI_ROOT, tmp_path / "casedata")
+    (tmp_path / "casedata" / "mini" / "key.yaml").unlink()
+    monkeypatch.setenv("SWTRAIN_CASEDATA", str(tmp_path / "casedata"))
+    store = MemoryStore()
+    session = open_case("mini", "t001", mode="assessed", store=store)
+    session.show_exercises()
+    session.exercise_widgets["pick-one"].radio.value = "plan"
+    assert session.exercise_widgets["pick-one"].feedback.value == ""
+    assert store.load("t001", "mini").value("pick-one") == "plan"  # type: ignore[union-attr]
+    with pytest.raises(KeyNotFound, match="Practice and feedback modes need the key"):
+        open_case("mini", "t001", mode="practice", store=store)
+
+
+def test_feedback_mode_renders_static_graded_feedback(capsys: pytest.CaptureFixture[str]) -> None:
+    store = MemoryStore()
+    store.save(answers("mini", {"pick-one": "plan", "plan": "<script>alert(1)</script> plan"}, language="zh"))
+    session = open_case("mini", "t001", mode="feedback", language="en", store=store)
+    assert session.msg.language == "zh"  # feedback comes in the answer's language
+    html = session._feedback_html()
+    assert "现在做计划太早。" in html and "答案：危险性评估" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; plan" in html and "<script>" not in html
+    assert "评分标准" in html and "提出安全措施" in html
+    assert session.exercise_widgets == {}
+
+
+def test_feedback_mode_without_answers_says_where_it_looked(tmp_path: Path) -> None:
+    with pytest.raises(SwtrainError, match=r"No answers saved for trainee 't009' in case 'mini' \(.*t009/mini.json\)"):
+        open_case("mini", "t009", mode="feedback", responses_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"mode": "exam"}, "Mode 'exam' is not one of practice, assessed, feedback."),
+        ({"language": "fr"}, "'fr' is not a language swtrain has text for."),
+        ({"trainee_id": "../x"}, "Trainee id '../x' contains a path separator"),
+    ],
+)
+def test_bad_parameters_give_one_clear_error(kwargs: dict[str, str], message: str, tmp_path: Path) -> None:
+    arguments = {"trainee_id": "t001", **kwargs}
+    with pytest.raises(SwtrainError) as info:
+        open_case("mini", responses_dir=tmp_path, **arguments)  # type: ignore[arg-type]
+    assert message in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_broken_answer_file_is_reported_and_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "t001" / "mini.json"
+    path.parent.mkdir()
+    path.write_text("{broken", encoding="utf-8")
+    with pytest.raises(SwtrainError, match="not valid JSON"):
+        open_case("mini", "t001", responses_dir=tmp_path)
+    assert path.read_text(encoding="utf-8") == "{broken"
+
+
+def test_index_lists_modules_and_cases_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SWTRAIN_CASEDATA")
+    html = index_html()
+    assert "Crisis intervention and cognitive-behavioural case work" in html
+    assert "危机干预与认知行为个案工作" in html
+    assert "child-in-crisis" in html and "crisis_intervention.ipynb" in html
