@@ -126,3 +126,8 @@ def test_json_schema_describes_case_and_key() -> None:
     assert schema["$schema"].endswith("2020-12/schema")
     assert "exercises" in json_schema("key")["properties"]
     json.dumps(schema)
+
+
+def test_yaml_syntax_error_has_a_hint() -> None:
+    with pytest.raises(CaseInvalid, match=r"Hint: Check indentation, and quote texts that contain"):
+        load_case_file(TESTS / "data" / "cases" / "invalid-yaml-syntax.yaml")
