@@ -12,6 +12,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from swtrain.notebook import index_markdown
+
 ROOT = Path(__file__).resolve().parent.parent
 HIDDEN = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
 
@@ -69,12 +71,13 @@ def index_notebook() -> nbformat.NotebookNode:
     nb.cells = [
         new_markdown_cell(
             "# swtrain: medical social-work training · 医务社会工作实训\n\n"
-            "Run all cells (menu **Run → Run All Cells**) to list the modules and their cases, "
-            "then open a module notebook. Choose English or Chinese inside the notebook.\n\n"
-            "运行全部单元格（菜单 **Run → Run All Cells**）即可列出各模块及其案例，然后打开模块笔记本。"
+            "Open a module notebook below and choose **Run → Run All Cells**. "
+            "Choose English or Chinese inside the notebook.\n\n"
+            "打开下方的模块笔记本，选择菜单 **Run → Run All Cells**（运行全部单元格）。"
             "可在笔记本内选择英文或中文。"
         ),
-        code("import swtrain\n\nswtrain.show_index()"),
+        # Written from casedata/ when the notebooks are built, so the list shows before anything runs.
+        new_markdown_cell("## Modules and cases · 模块与案例\n\n" + index_markdown()),
     ]
     return nb
 

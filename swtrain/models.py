@@ -7,6 +7,7 @@ everything downstream can trust them. Each stored file kind carries a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -23,6 +24,17 @@ REQUIRED_LANGUAGES = ("en", "zh")
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Competency = Annotated[int, Field(ge=1, le=9, description="CSWE EPAS 2022 competency, 1 to 9")]
 Points = Annotated[float, Field(gt=0, le=1000)]
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+# YAML's folded style and markdown line breaks put a space between two lines;
+# Chinese is written without one.
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])(?:[ \t]+\n?[ \t]*|\n[ \t]*)(?=[{_CJK}])")
+
+
+def tidy_cjk(text: str) -> str:
+    """`text` without the line breaks and spaces that fall between two Chinese characters."""
+    return _SPACE_BETWEEN_CJK.sub("", text)
 
 
 class Frozen(BaseModel):
@@ -56,9 +68,9 @@ class Text(BaseModel):
     def get(self, language: str) -> str:
         """The text in `language`, falling back to English."""
         if language in ("en", "zh"):
-            return str(getattr(self, language))
+            return tidy_cjk(str(getattr(self, language)))
         extra = self.model_extra or {}
-        return str(extra.get(language, self.en))
+        return tidy_cjk(str(extra.get(language, self.en)))
 
 
 class Option(Frozen):

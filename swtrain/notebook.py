@@ -260,31 +260,29 @@ def show_errors_readably() -> None:
     shell.set_custom_exc((SwtrainError,), handler)
 
 
-def index_html(root: Path | None = None) -> str:
-    """The course index: every module and its cases, in English and Chinese side by side."""
-    from html import escape
-
+def index_markdown(root: Path | None = None) -> str:
+    """The course index as markdown: every module and its cases, in English and Chinese side by side."""
     from .cases import cases_by_module, load_modules
 
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|")
+
     grouped = cases_by_module(root)
-    rows = []
+    rows = ["| Module | 模块 | Notebook · 笔记本 | Cases · 案例 |", "|---|---|---|---|"]
     for module in load_modules(root):
-        cases = grouped.get(module.id, [])
-        case_lines = "".join(
-            f"<li><code>{escape(c.id)}</code>: {escape(c.title.en)} / {escape(c.title.zh)}</li>" for c in cases
+        cases = "<br>".join(
+            f"`{c.id}`: {cell(c.title.en)} · {cell(c.title.get('zh'))}" for c in grouped.get(module.id, [])
         )
-        link = f'<a href="{escape(module.notebook)}">{escape(module.notebook)}</a>'
         rows.append(
-            f"<tr><td><b>{escape(module.title.en)}</b><br>{escape(module.description.en)}</td>"
-            f"<td><b>{escape(module.title.zh)}</b><br>{escape(module.description.zh)}</td>"
-            f"<td>{link}</td><td><ul>{case_lines}</ul></td></tr>"
+            f"| **{cell(module.title.en)}**<br>{cell(module.description.en)} "
+            f"| **{cell(module.title.get('zh'))}**<br>{cell(module.description.get('zh'))} "
+            f"| [{module.notebook}]({module.notebook}) | {cases} |"
         )
-    head = "<tr><th>Module</th><th>模块</th><th>Notebook / 笔记本</th><th>Cases / 案例</th></tr>"
-    return f'<table class="swtrain-index">{head}{"".join(rows)}</table>'
+    return "\n".join(rows) + "\n"
 
 
 def show_index(root: Path | None = None) -> None:
     """Display the course index."""
-    from IPython.display import HTML, display
+    from IPython.display import Markdown, display
 
-    display(HTML(index_html(root)))
+    display(Markdown(index_markdown(root)))

@@ -168,3 +168,11 @@ def test_grading_the_shipped_case_from_its_own_key() -> None:
     auto = sum(e.points for e in case.exercises if e.type != "free_text")
     assert result.score == auto
     assert result.needs_review == sum(1 for e in case.exercises if e.type == "free_text")
+
+
+def test_line_breaks_between_chinese_characters_are_dropped() -> None:
+    from swtrain.models import Text, tidy_cjk
+
+    assert tidy_cjk("困扰， 并以 ABC 理论\n帮助。\n\n第二段") == "困扰，并以 ABC 理论帮助。\n\n第二段"
+    assert tidy_cjk("two words\nin English") == "two words\nin English"
+    assert Text(en="a", zh="一\n二").get("zh") == "一二"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from swtrain.errors import KeyNotFound, SwtrainError, UnknownLanguage
-from swtrain.notebook import index_html, open_case
+from swtrain.notebook import index_markdown, open_case
 from swtrain.store import FileStore, MemoryStore
 
 from .conftest import MINI_ROOT, answers
@@ -140,7 +140,8 @@ def test_a_broken_answer_file_is_reported_and_never_overwritten(tmp_path: Path) 
 
 def test_index_lists_modules_and_cases_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SWTRAIN_CASEDATA")
-    html = index_html()
-    assert "Crisis intervention and cognitive-behavioural case work" in html
-    assert "危机干预与认知行为个案工作" in html
-    assert "child-in-crisis" in html and "crisis_intervention.ipynb" in html
+    text = index_markdown()
+    assert "Crisis intervention and cognitive-behavioural case work" in text
+    assert "危机干预与认知行为个案工作" in text
+    assert "`child-in-crisis`: A child in crisis far from home · 异地就医中的危机儿童" in text
+    assert "[crisis_intervention.ipynb](crisis_intervention.ipynb)" in text
