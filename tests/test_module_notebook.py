@@ -56,47 +56,38 @@ def widget_views(nb: Any) -> int:
     )
 
 
-@pytest.fixture(scope="module")
-def responses_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("responses")
-    store = FileStore(folder)
-    for language in ("en", "zh"):
-        store.save(
-            answers(
-                "child-in-crisis",
-                {"first-priority": "lethality", "distress-total": 1.0, "action-plan": "<b>plan</b>"},
-                trainee="t001",
-                language=language,
-            )
-        )
+ANSWERS = {"first-priority": "lethality", "distress-total": 1.0, "action-plan": "<b>plan</b>"}
+
+
+def saved_answers(folder: Path, language: str) -> Path:
+    """`folder` holding trainee t001's answers, saved in `language`."""
+    FileStore(folder).save(answers("child-in-crisis", ANSWERS, trainee="t001", language=language))
     return folder
 
 
-@pytest.mark.parametrize(("language", "mode"), sorted(EXPECTED))
-def test_papermill_runs_each_language_and_mode(language: str, mode: str, tmp_path: Path, responses_dir: Path) -> None:
-    folder = responses_dir if mode == "feedback" else tmp_path / "R"
-    if mode == "feedback":
-        # The answer file's language decides the feedback language; save it in the one under test.
-        FileStore(folder).save(
-            answers(
-                "child-in-crisis",
-                {"first-priority": "lethality", "distress-total": 1.0, "action-plan": "<b>plan</b>"},
-                language=language,
-            )
-        )
-    nb = papermill.execute_notebook(
+@pytest.fixture(scope="module")
+def responses_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return saved_answers(tmp_path_factory.mktemp("responses"), "zh")
+
+
+def run_module(tmp_path: Path, **parameters: object) -> Any:
+    """The module notebook executed by papermill in `tmp_path` with `parameters`."""
+    return papermill.execute_notebook(
         str(NOTEBOOK),
         str(tmp_path / "out.ipynb"),
         kernel_name="python3",
         progress_bar=False,
         cwd=str(tmp_path),
-        parameters={
-            "case_id": "child-in-crisis",
-            "trainee_id": "t001",
-            "language": language,
-            "mode": mode,
-            "responses_dir": str(folder),
-        },
+        parameters=parameters,
+    )
+
+
+@pytest.mark.parametrize(("language", "mode"), sorted(EXPECTED))
+def test_papermill_runs_each_language_and_mode(language: str, mode: str, tmp_path: Path) -> None:
+    # The answer file's language decides the feedback language: save it in the one under test.
+    folder = saved_answers(tmp_path / "saved", language) if mode == "feedback" else tmp_path / "R"
+    nb = run_module(
+        tmp_path, case_id="child-in-crisis", trainee_id="t001", language=language, mode=mode, responses_dir=str(folder)
     )
     text = outputs_text(nb) + widget_state_text(nb)
     for expected in EXPECTED[(language, mode)]:
@@ -114,16 +105,9 @@ def test_papermill_runs_each_language_and_mode(language: str, mode: str, tmp_pat
 def test_feedback_output_survives_conversion_to_html(tmp_path: Path, responses_dir: Path) -> None:
     from nbconvert import HTMLExporter
 
-    nb = papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(tmp_path / "out.ipynb"),
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(tmp_path),
-        parameters={"trainee_id": "t001", "mode": "feedback", "responses_dir": str(responses_dir)},
-    )
+    nb = run_module(tmp_path, trainee_id="t001", mode="feedback", responses_dir=str(responses_dir))
     html, _ = HTMLExporter().from_notebook_node(nb)
-    assert "swtrain-feedback" in html and "swtrain-summary" in html
+    assert "swtrain-feedback" in html and "swtrain-summary" in html and "得分" in html
     assert html.count("swtrain-exercise") == 0
 
 
@@ -185,14 +169,7 @@ def test_help_notebook_lists_every_parameter_with_type_and_comment() -> None:
 
 def test_an_unknown_case_fails_with_a_readable_message_not_a_traceback_wall(tmp_path: Path) -> None:
     with pytest.raises(papermill.PapermillExecutionError):
-        papermill.execute_notebook(
-            str(NOTEBOOK),
-            str(tmp_path / "out.ipynb"),
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(tmp_path),
-            parameters={"case_id": "child-crisis"},
-        )
+        run_module(tmp_path, case_id="child-crisis")
     nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     setup = next(c for c in nb.cells if c.source.startswith("import swtrain"))
     html = "".join(str(o.get("data", {}).get("text/html", "")) for o in setup.outputs)
