@@ -151,7 +151,7 @@ class CaseSession:
         switch = w.ToggleButtons(
             options=[(_language_name(code), code) for code in available_languages()],
             value=self.msg.language,
-            description="🌐",
+            description=self.msg("Language"),
             style={"button_width": "auto"},
         )
         switch.add_class("swtrain-language")
@@ -218,7 +218,12 @@ class CaseSession:
             text = self.msg("Your answers are saved in {path}. Hand in this file as your instructor asks.", path=where)
             return [w.HTML(f'<div style="{render.STYLE["neutral"]}">{render.escape(text)}</div>')]
         result = w.HTML()
-        button = w.Button(description=self.msg("Check all my answers"), icon="check", button_style="info")
+        button = w.Button(
+            description=self.msg("Check all my answers"),
+            icon="check",
+            button_style="info",
+            layout=w.Layout(width="auto"),
+        )
         button.on_click(lambda _b: setattr(result, "value", render.grade_summary(self.grade(), self.msg)))
         return [button, result]
 

@@ -17,6 +17,21 @@ from .. import render
 from ..i18n import Messages
 from ..models import AnswerValue, Exercise, ExerciseGrade
 
+# ipywidgets gives each radio and checkbox label one line's height and cuts
+# long labels with an ellipsis: a long option then covers the button below it
+# (a click picks the wrong option) or hides its own end. Options here are
+# sentences, so they wrap.
+WIDGET_CSS = (
+    "<style>"
+    ".swtrain-radio .widget-radio-box label{height:auto;display:flex;flex-direction:row-reverse;"
+    "justify-content:flex-end;align-items:flex-start}"
+    ".swtrain-radio .widget-radio-box input{float:none;flex:none}"
+    ".swtrain-checks .widget-checkbox{height:auto}"
+    ".swtrain-checks .widget-label-basic{height:auto;white-space:normal;overflow:visible;align-items:flex-start}"
+    ".swtrain-checks .widget-label-basic span{white-space:normal;overflow:visible;text-overflow:clip}"
+    "</style>"
+)
+
 OnAnswer = Callable[[str, AnswerValue], "ExerciseGrade | None"]
 
 
@@ -30,7 +45,7 @@ class ExerciseWidget:
         self.variant = variant
         self.msg = msg
         self.on_answer = on_answer
-        self.prompt = w.HTML(render.exercise_prompt(exercise, variant, msg, number))
+        self.prompt = w.HTML(render.exercise_prompt(exercise, variant, msg, number) + WIDGET_CSS)
         self.status = w.HTML("")
         self.feedback = w.HTML("")
         self.controls: w.Widget = w.VBox()

@@ -20,6 +20,7 @@ class SingleChoiceWidget(ExerciseWidget):
         self.radio = w.RadioButtons(
             options=options, value=value if value in known else None, layout=w.Layout(width="auto")
         )
+        self.radio.add_class("swtrain-radio")
         self.radio.observe(self._changed, names="value")
         self._finish(self.radio)
 
@@ -47,7 +48,9 @@ class MultipleChoiceWidget(ExerciseWidget):
             )
             box.observe(self._changed, names="value")
             self.checkboxes[option.value] = box
-        self._finish(w.VBox(list(self.checkboxes.values())))
+        boxes = w.VBox(list(self.checkboxes.values()))
+        boxes.add_class("swtrain-checks")
+        self._finish(boxes)
 
     @property
     def value(self) -> list[str]:

@@ -1,0 +1,175 @@
+"""What the browser test needs around the page: chromium, a JupyterLab server on loopback, a time budget.
+
+Nothing here is collected as a test; `tests/test_browser.py` uses it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# JupyterLab must not ask about news or look for updates: that is a toast over the page and a request outside.
+LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"}}
+
+
+def running_in_ci() -> bool:
+    """True when the CI variable is set (to anything but an empty string), as CI services do."""
+    return bool(os.environ.get("CI"))
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Budget:
+    """One time limit for the whole test; every wait gets what is left of it (and at most its own cap)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+    def ms(self, cap_seconds: float = 60.0) -> float:
+        """Milliseconds for the next Playwright wait; an exhausted budget leaves a token 1 ms so the wait fails."""
+        return max(1.0, min(cap_seconds, self.left()) * 1000)
+
+    def poll(self, check: Any, what: str, cap_seconds: float = 30.0, every: float = 0.1) -> Any:
+        """Call `check()` until it returns something truthy; AssertionError naming `what` when time is up."""
+        until = time.monotonic() + max(0.0, min(cap_seconds, self.left()))
+        last: Any = None
+        while True:
+            last = check()
+            if last:
+                return last
+            if time.monotonic() >= until:
+                raise AssertionError(f"Timed out waiting for {what}")
+            time.sleep(every)
+
+
+@dataclass
+class LabServer:
+    """A JupyterLab server started for one test; `stop()` ends it and its kernels."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    token: str
+    root: Path
+    log: Path
+    _log_file: Any = field(repr=False)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        """The address of `path` (such as "lab/tree/x.ipynb") carrying the token."""
+        return f"{self.base_url}/{path}?token={self.token}"
+
+    def api(self, path: str) -> Any:
+        """GET a server API path and decode its JSON."""
+        request = urllib.request.Request(f"{self.base_url}/{path}", headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    def wait_until_ready(self, budget: Budget, cap_seconds: float = 60.0) -> None:
+        def answers() -> bool:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"JupyterLab exited with code {self.process.returncode} before answering:\n{self.log_tail()}"
+                )
+            try:
+                return "started" in self.api("api/status")
+            except (OSError, ValueError):  # not listening yet (URLError is an OSError)
+                return False
+
+        try:
+            budget.poll(answers, f"JupyterLab on port {self.port} to answer /api/status", cap_seconds, every=0.1)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n--- server log ---\n{self.log_tail()}") from None
+
+    def stop(self) -> None:
+        """Terminate the server (it shuts its kernels down), kill it if it will not go, close the log."""
+        try:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=10)
+        finally:
+            self._log_file.close()
+
+
+def copy_notebooks(source: Path, target: Path) -> Path:
+    """A copy of the notebooks folder without anyone's saved answers, so the test's answers land in `target`."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("responses", ".ipynb_checkpoints"))
+    return target
+
+
+def start_lab(root: Path, work: Path) -> LabServer:
+    """Start JupyterLab serving `root` on 127.0.0.1 with a random token; its output goes to `work/jupyterlab.log`."""
+    settings = work / "lab-settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "overrides.json").write_text(json.dumps(LAB_OVERRIDES), encoding="utf-8")
+    port = free_port()
+    token = secrets.token_hex(24)
+    log = work / "jupyterlab.log"
+    log_file = log.open("wb")
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.app_settings_dir={settings}",
+        f"--LabApp.user_settings_dir={work / 'lab-user-settings'}",
+        f"--LabApp.workspaces_dir={work / 'lab-workspaces'}",
+        "--LabApp.extension_manager=readonly",  # never asks PyPI about extensions
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    try:
+        process = subprocess.Popen(
+            command, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT
+        )
+    except BaseException:
+        log_file.close()
+        raise
+    return LabServer(process=process, port=port, token=token, root=root, log=log, _log_file=log_file)
