@@ -117,10 +117,11 @@ def exercise_prompt(exercise: Exercise, variant: int, msg: Messages, number: int
     if isinstance(exercise, Numeric):
         figures = exercise.given_for(variant)
         rows = "".join(
-            f"<tr><td>{escape(label.get(lang))}</td><td style='text-align:right'>{value:g}</td></tr>"
+            f"<tr><td style='padding:2px 16px 2px 4px'>{escape(label.get(lang))}</td>"
+            f"<td style='text-align:right;padding:2px 4px'>{value:g}</td></tr>"
             for label, value in zip(exercise.given_labels, figures, strict=True)
         )
-        html += f'<table class="swtrain-given">{rows}</table>'
+        html += f'<table class="swtrain-given" style="border-collapse:collapse;margin:4px 0 8px">{rows}</table>'
     return html
 
 

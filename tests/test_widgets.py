@@ -113,7 +113,7 @@ def test_numeric_parses_and_refuses_non_numbers(mini_case: Case) -> None:
     widget.text.value = "twelve"
     assert len(calls.calls) == 1
     assert "is not a number; nothing was saved." in widget.status.value
-    assert "<td style='text-align:right'>1</td>" in widget.prompt.value  # variant 0 is shown 1 and 2
+    assert "<td style='text-align:right;padding:2px 4px'>1</td>" in widget.prompt.value  # variant 0 is shown 1 and 2
 
 
 @pytest.mark.parametrize(
