@@ -111,6 +111,8 @@ def lab(port: int, no_browser: bool, jupyter_args: tuple[str, ...]) -> None:
         f"--ServerApp.root_dir={notebooks}",
         "--LabApp.default_url=/lab/tree/index.ipynb",
         *(["--no-browser"] if no_browser else []),
+        # A lab PC or container often runs as root; JupyterLab refuses that without this flag.
+        *(["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
         *jupyter_args,
     ]
     os.execv(sys.executable, command)

@@ -77,3 +77,4 @@ def test_lab_builds_a_loopback_jupyterlab_command(monkeypatch: pytest.MonkeyPatc
     assert "--ServerApp.ip=127.0.0.1" in argv and "--ServerApp.port=9999" in argv and "--no-browser" in argv
     assert any(a.startswith("--ServerApp.root_dir=") and a.endswith("notebooks") for a in argv)
     assert argv[-1] == "--ServerApp.open_browser=False"
+    assert ("--allow-root" in argv) == (os.geteuid() == 0)
