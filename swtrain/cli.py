@@ -90,6 +90,77 @@ def grade_file(answer_file: Path, language: str | None) -> None:
     )
 
 
+#: Exit code of `swtrain grade` when some files could not be graded (click uses 1 and 2 for errors).
+SOME_FILES_NOT_GRADED = 3
+
+
+@main.command("grade")
+@click.argument("submissions", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for gradebook.csv, feedback/, problems.csv and summary.json.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar (default: only when standard error is a terminal).",
+)
+def grade_command(submissions: Path, out: Path, progress: bool | None) -> None:
+    """Grade every answer file in SUBMISSIONS, a folder as collected (<trainee_id>/<case_id>.json),
+    a flat folder of answer files, or a .zip of either.
+
+    Answer files are read as data and never run. A file that cannot be graded
+    is listed in OUT/problems.csv with the reason and a hint, and the rest are
+    graded.
+
+    Exit codes: 0 every file was graded; 3 some files could not be graded (see
+    OUT/problems.csv); 1 nothing could be done (for example, OUT cannot be written).
+    """
+    from .cohort import grade_cohort
+
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        result = grade_cohort(submissions, out, progress=show)
+    except (SwtrainError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Graded {result.graded} of {result.files} files in {result.seconds:.2f} s; "
+        f"{result.needs_review} answers wait for review; {result.not_graded} files not graded."
+    )
+    click.echo(f"Wrote {out / 'gradebook.csv'}, {out / 'feedback'}, {out / 'problems.csv'}, {out / 'summary.json'}")
+    if result.not_graded:
+        sys.exit(SOME_FILES_NOT_GRADED)
+
+
+@main.command("demo-cohort")
+@click.option("--case", "case_id", required=True, help="The case the cohort answered.")
+@click.option("--n", "n", type=click.IntRange(1, 1_000_000), default=30, show_default=True, help="How many trainees.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same cohort.")
+@click.option(
+    "--bad", type=click.IntRange(0), default=None, help="Deliberately bad files (default: n // 25, at least 1)."
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write <trainee_id>/<case_id>.json into.",
+)
+def demo_cohort(case_id: str, n: int, seed: int, bad: int | None, out: Path) -> None:
+    """Write a synthetic cohort's answer files: a spread of skill, blanks, free text in English and Chinese,
+    and a few deliberately bad files, for demos, tests and benchmarks."""
+    from .demo import write_demo_cohort
+
+    try:
+        counts = write_demo_cohort(case_id, n, seed, out, bad=bad)
+    except SwtrainError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote {counts['good']} answer files and {counts['bad']} deliberately bad ones to {out}")
+
+
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.option("--port", type=int, default=8888, show_default=True, help="Port on 127.0.0.1.")
 @click.option("--no-browser", is_flag=True, help="Do not open a web browser.")

@@ -97,7 +97,7 @@ class DataFileError(SwtrainError):
         lines = [p.describe(self.path) for p in self.problems]
         more = f" (and {len(lines) - 1} more problem(s))" if len(lines) > 1 else ""
         message = f"Invalid {self.what} {lines[0]}{more}"
-        super().__init__(message, hint)
+        super().__init__(message, hint or self.default_hint)
         self.details = lines
 
     def __str__(self) -> str:
@@ -124,7 +124,7 @@ class DataFileError(SwtrainError):
             field = ".".join(loc)
             value = None if err["type"] == "missing" else err.get("input")
             problems.append(Problem(field, value, _expected(err), _line_of(field, lines)))
-        return cls(path, problems, hint or cls.default_hint)
+        return cls(path, problems, hint)
 
     default_hint = ""
 

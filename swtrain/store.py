@@ -50,6 +50,15 @@ def check_trainee_id(trainee_id: str) -> str:
 
 def parse_responses(raw: bytes | str, path: Path | str) -> Responses:
     """Validate the text of an answer file; ResponsesInvalid or SchemaVersionMismatch."""
+    return read_submission(raw, path)[0]
+
+
+#: Fields a submission may carry that grading never trusts: dropped, and reported by the batch grader.
+UNTRUSTED_FIELDS = ("score", "max_score", "percent", "grade", "grades", "key", "answer_key", "feedback")
+
+
+def read_submission(raw: bytes | str, path: Path | str) -> tuple[Responses, tuple[str, ...]]:
+    """The answers in an answer file, and the untrusted fields it carried (which are dropped)."""
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as exc:
@@ -63,9 +72,10 @@ def parse_responses(raw: bytes | str, path: Path | str) -> Responses:
             raise ResponsesInvalid(path, [Problem("schema_version", None, f"{RESPONSES_SCHEMA_VERSION}")])
         raise SchemaVersionMismatch.for_file(path, found, RESPONSES_SCHEMA_VERSION)
     try:
-        return Responses.model_validate(data)
+        responses = Responses.model_validate(data)
     except ValidationError as exc:
         raise ResponsesInvalid.from_validation_error(path, exc) from None
+    return responses, tuple(name for name in UNTRUSTED_FIELDS if name in data)
 
 
 def responses_json(responses: Responses) -> str:

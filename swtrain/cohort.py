@@ -1,0 +1,210 @@
+"""Grade a whole cohort in one process: read every answer file, grade it, write what instructors need.
+
+    grade_cohort(SUBMISSIONS, OUT) ->
+        OUT/gradebook.csv                       one row per trainee and case
+        OUT/feedback/<trainee>/<case>.html      each trainee's feedback page
+        OUT/problems.csv                        every file not graded (and graded files with a warning)
+        OUT/summary.json                        counts, timings, versions
+
+Answer files are read one at a time and never executed. One bad file never
+stops the batch: it becomes a row of problems.csv with the reason and a hint.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import platform
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .cases import load_case, load_key
+from .errors import SwtrainError
+from .grading import grade
+from .models import Case, Grade, Key, Responses
+from .reports.feedback_page import feedback_page
+from .reports.gradebook import gradebook_row, write_gradebook
+from .store import check_trainee_id, read_submission, write_atomic
+from .submissions import Item, Unreadable, iter_submissions
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """A file that was not graded (graded False), or was graded with something to tell the instructor."""
+
+    path: str
+    error: str
+    hint: str
+    graded: bool = False
+
+
+@dataclass
+class CohortResult:
+    """What a batch did: counts for the summary and the exit code."""
+
+    out: Path
+    files: int = 0
+    graded: int = 0
+    problems: list[ProblemRow] = field(default_factory=list)
+    needs_review: int = 0
+    per_case: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    @property
+    def not_graded(self) -> int:
+        return sum(1 for p in self.problems if not p.graded)
+
+
+class _Cases:
+    """Cases and keys, each loaded once per batch; an unknown case is remembered as its error."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.loaded: dict[str, tuple[Case, Key] | SwtrainError] = {}
+
+    def get(self, case_id: str) -> tuple[Case, Key]:
+        if case_id not in self.loaded:
+            try:
+                case = load_case(case_id, self.root)
+                self.loaded[case_id] = (case, load_key(case, self.root))
+            except SwtrainError as exc:
+                self.loaded[case_id] = exc
+        entry = self.loaded[case_id]
+        if isinstance(entry, SwtrainError):
+            raise entry
+        return entry
+
+
+def grade_cohort(source: Path, out: Path, *, progress: bool = False, casedata: Path | None = None) -> CohortResult:
+    """Grade every answer file in `source` (folder or .zip) and write the outputs under `out`."""
+    start = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    result = CohortResult(out=out)
+    cases = _Cases(casedata)
+    rows: list[dict[str, object]] = []
+    columns: dict[str, None] = {}
+    seen: dict[tuple[str, str], str] = {}
+    for item in _with_progress(iter_submissions(source), progress):
+        result.files += 1
+        outcome = grade_submission(item, cases)
+        if isinstance(outcome, ProblemRow):
+            result.problems.append(outcome)
+            continue
+        responses, graded, warnings = outcome
+        pair = (responses.trainee_id, responses.case_id)
+        if pair in seen:
+            result.problems.append(
+                ProblemRow(
+                    item.source,
+                    f"a second answer file of trainee {pair[0]!r} for case {pair[1]!r} (the first was {seen[pair]})",
+                    "Keep one file per trainee and case; this one was not graded.",
+                )
+            )
+            continue
+        seen[pair] = item.source
+        result.problems.extend(ProblemRow(item.source, text, hint, graded=True) for text, hint in warnings)
+        row = gradebook_row(graded)
+        rows.append(row)
+        columns.update(dict.fromkeys(k for k in row if "/" in k))
+        _write_feedback(out, cases.get(responses.case_id)[0], responses, graded)
+        result.graded += 1
+        result.needs_review += graded.needs_review
+        result.per_case[responses.case_id] += 1
+    write_gradebook(out / "gradebook.csv", rows, columns)
+    _write_problems(out / "problems.csv", result.problems)
+    result.seconds = time.perf_counter() - start
+    _write_summary(out / "summary.json", source, result)
+    return result
+
+
+def grade_submission(item: Item, cases: _Cases) -> tuple[Responses, Grade, list[tuple[str, str]]] | ProblemRow:
+    """Grade one file: (answers, grade, warnings), or the reason it could not be graded."""
+    if isinstance(item, Unreadable):
+        return ProblemRow(item.source, item.error, item.hint)
+    try:
+        responses, untrusted = read_submission(item.data, item.source)
+        check_trainee_id(responses.trainee_id)
+        if item.folder is not None:
+            check_trainee_id(item.folder)
+            if item.folder != responses.trainee_id:
+                return ProblemRow(
+                    item.source,
+                    f"the folder {item.folder!r} holds answers of trainee {responses.trainee_id!r}",
+                    "Each trainee's files belong in a folder of their id.",
+                )
+        case, key = cases.get(responses.case_id)
+    except SwtrainError as exc:
+        return ProblemRow(item.source, exc.message, exc.hint)
+    warnings = _warnings(case, responses, untrusted)
+    graded = grade(case, key, responses)
+    warnings.extend(
+        (f"exercise {e.exercise_id!r}: {' '.join(e.feedback)}", "Scored 0; the rest of the file was graded.")
+        for e in graded.exercises
+        if e.status == "invalid"
+    )
+    return responses, graded, warnings
+
+
+def _warnings(case: Case, responses: Responses, untrusted: tuple[str, ...]) -> list[tuple[str, str]]:
+    warnings = []
+    if untrusted:
+        warnings.append(
+            (
+                f"the file carries {', '.join(repr(f) for f in untrusted)}, which grading ignores",
+                "Scores come from the key only; the file was graded as if the fields were absent.",
+            )
+        )
+    known = {e.id for e in case.exercises}
+    unknown = sorted(set(responses.answers) - known)
+    if unknown:
+        warnings.append(
+            (
+                f"answers to exercises the case does not have: {', '.join(unknown)}",
+                "Those answers were ignored; check the file belongs to this case's current version.",
+            )
+        )
+    return warnings
+
+
+def _write_feedback(out: Path, case: Case, responses: Responses, graded: Grade) -> None:
+    folder = out / "feedback" / responses.trainee_id  # trainee ids were checked: no separators, no dots first
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / f"{responses.case_id}.html", feedback_page(case, responses, graded))
+
+
+def _write_problems(path: Path, problems: list[ProblemRow]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["path", "error", "hint", "graded"])
+        for p in problems:
+            writer.writerow([p.path, p.error, p.hint, "yes" if p.graded else "no"])
+
+
+def _write_summary(path: Path, source: Path, result: CohortResult) -> None:
+    import pydantic
+
+    summary = {
+        "source": str(source),
+        "files": result.files,
+        "graded": result.graded,
+        "not_graded": result.not_graded,
+        "graded_with_warnings": len({p.path for p in result.problems if p.graded}),
+        "answers_waiting_for_review": result.needs_review,
+        "per_case": dict(sorted(result.per_case.items())),
+        "seconds": round(result.seconds, 3),
+        "files_per_second": round(result.files / result.seconds, 1) if result.seconds else None,
+        "versions": {"swtrain": __version__, "python": platform.python_version(), "pydantic": pydantic.VERSION},
+    }
+    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _with_progress(items: Iterator[Item], progress: bool) -> Iterator[Item]:
+    if not progress:
+        return items
+    from tqdm import tqdm
+
+    return iter(tqdm(items, unit=" files", desc="grading", leave=False))
