@@ -87,7 +87,7 @@ def _from_zip(archive: Path) -> Iterator[Item]:
             name = info.filename
             source = f"{archive.name}:{name}"
             parts = PurePosixPath(name).parts
-            if name.startswith(("/", "\\")) or ".." in parts or "\\" in name or (parts and ":" in parts[0]):
+            if _escapes(name):
                 yield Unreadable(source, "the entry points outside the archive", "Rebuild the .zip from the folder.")
                 continue
             if not name.endswith(".json") or any(p.startswith((".", "__MACOSX")) for p in parts):
@@ -111,5 +111,15 @@ def _from_zip(archive: Path) -> Iterator[Item]:
 
 def _common_root(zf: zipfile.ZipFile) -> str | None:
     """The single top folder of a zip made from a collected folder (`submissions/t001/case.json`), if any."""
-    tops = {PurePosixPath(n).parts[0] for n in zf.namelist() if PurePosixPath(n).parts}
+    tops = {
+        PurePosixPath(n).parts[0]
+        for n in zf.namelist()
+        if n.endswith(".json") and not _escapes(n) and len(PurePosixPath(n).parts) == 3
+    }
     return next(iter(tops)) if len(tops) == 1 else None
+
+
+def _escapes(name: str) -> bool:
+    """True for a zip entry name that would land outside the archive's folder (or names a folder with a separator)."""
+    parts = PurePosixPath(name).parts
+    return name.startswith(("/", "\\")) or ".." in parts or "\\" in name or bool(parts and ":" in parts[0])
