@@ -28,7 +28,7 @@ from .grading import grade
 from .models import Case, Grade, Key, Responses
 from .reports.feedback_page import feedback_page
 from .reports.gradebook import gradebook_row, write_gradebook
-from .store import check_trainee_id, read_submission, write_atomic
+from .store import check_trainee_id, read_submission
 from .submissions import Item, Unreadable, iter_submissions
 
 
@@ -173,7 +173,8 @@ def _warnings(case: Case, responses: Responses, untrusted: tuple[str, ...]) -> l
 def _write_feedback(out: Path, case: Case, responses: Responses, graded: Grade) -> None:
     folder = out / "feedback" / responses.trainee_id  # trainee ids were checked: no separators, no dots first
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / f"{responses.case_id}.html", feedback_page(case, responses, graded))
+    # Outputs are made anew by every run, so a plain write will do (no fsync per page).
+    (folder / f"{responses.case_id}.html").write_text(feedback_page(case, responses, graded), encoding="utf-8")
 
 
 def _write_problems(path: Path, problems: list[ProblemRow]) -> None:

@@ -8,7 +8,7 @@ Catalogs are read with Babel the first time a language is used.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,13 @@ def catalog_path(language: str) -> Path:
 
 def available_languages() -> list[str]:
     """English plus every language with a catalog, sorted after English."""
-    found = sorted(p.parents[1].name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
-    return [SOURCE_LANGUAGE] + [code for code in found if code != SOURCE_LANGUAGE]
+    return list(_languages_in(LOCALE_DIR))
+
+
+@lru_cache(maxsize=4)
+def _languages_in(folder: Path) -> tuple[str, ...]:
+    found = sorted(p.parents[1].name for p in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (SOURCE_LANGUAGE, *[code for code in found if code != SOURCE_LANGUAGE])
 
 
 def check_language(language: str) -> str:
@@ -70,4 +75,9 @@ class Messages:
 
 def messages(language: str) -> Messages:
     """The interface strings for `language`."""
+    return _messages(LOCALE_DIR, language)
+
+
+@lru_cache(maxsize=16)
+def _messages(folder: Path, language: str) -> Messages:
     return Messages(language)

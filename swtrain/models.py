@@ -54,7 +54,7 @@ class Text(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("a non-empty text")
-        return value
+        return tidy_cjk(value)
 
     @model_validator(mode="after")
     def _extra_languages_are_text(self) -> Text:
@@ -68,7 +68,7 @@ class Text(BaseModel):
     def get(self, language: str) -> str:
         """The text in `language`, falling back to English."""
         if language in ("en", "zh"):
-            return tidy_cjk(str(getattr(self, language)))
+            return self.zh if language == "zh" else self.en
         extra = self.model_extra or {}
         return tidy_cjk(str(extra.get(language, self.en)))
 
