@@ -1,0 +1,99 @@
+"""Benchmark: `swtrain grade` on cohorts of 50, 1,000 and 10,000 against a notebook per submission.
+
+Run: .venv/bin/python benchmarks/grade_cohort.py [--sizes 50,1000,10000] [--baseline 10]
+
+Cohorts come from `swtrain demo-cohort`. `swtrain grade` is timed as a whole
+process (start-up included) with its peak memory (GNU time's maximum resident
+size when /usr/bin/time exists, else the children's ru_maxrss). The baseline,
+measured in the same run, is the notebook-per-submission approach: papermill
+executing the feedback-mode module notebook for each of the first trainees.
+Targets (2 cores): 50 trainees at most 1.5 s; 10,000 at most 20 s; at least
+100 times faster per submission than the baseline; peak memory about flat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+NOTEBOOK = ROOT / "notebooks" / "crisis_intervention.ipynb"
+CASE = "child-in-crisis"
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of one command."""
+    gnu_time = Path("/usr/bin/time")
+    wrapped = [str(gnu_time), "-f", "%M", *command] if gnu_time.exists() else command
+    start = time.perf_counter()
+    done = subprocess.run(wrapped, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    if gnu_time.exists():
+        peak_kb = float(done.stderr.strip().splitlines()[-1])
+    else:
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, peak_kb / 1024
+
+
+def baseline_per_submission(cohort: Path, count: int, work: Path) -> float:
+    """Seconds per submission for papermill running the feedback-mode notebook, one kernel each."""
+    import papermill
+
+    trainees = sorted(p.parent.name for p in cohort.glob(f"*/{CASE}.json"))[:count]
+    start = time.perf_counter()
+    for trainee in trainees:
+        papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(work / f"{trainee}.ipynb"),
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(work),
+            log_output=False,
+            parameters={"case_id": CASE, "trainee_id": trainee, "mode": "feedback", "responses_dir": str(cohort)},
+        )
+    return (time.perf_counter() - start) / len(trainees)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,1000,10000", help="cohort sizes, comma-separated")
+    parser.add_argument("--baseline", type=int, default=10, help="submissions run through papermill for the baseline")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    swtrain = str(BIN / "swtrain")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        rows = []
+        for n in sizes:
+            cohort = work / f"cohort-{n}"
+            subprocess.run(
+                [swtrain, "demo-cohort", "--case", CASE, "--n", str(n), "--seed", "1", "--out", str(cohort)],
+                check=True,
+                capture_output=True,
+            )
+            seconds, peak = timed([swtrain, "grade", str(cohort), "--out", str(work / f"graded-{n}")])
+            rows.append((n, seconds, peak))
+            shutil.rmtree(work / f"graded-{n}")
+        small = work / f"cohort-{sizes[0]}"
+        (work / "baseline").mkdir()
+        per_notebook = baseline_per_submission(small, args.baseline, work / "baseline")
+        print(f"baseline: papermill feedback notebook per submission ({args.baseline} runs): {per_notebook:.3f} s each")
+        print(f"{'trainees':>9} {'wall s':>8} {'files/s':>9} {'s/file':>9} {'peak MB':>8} {'x faster':>9}")
+        for n, seconds, peak in rows:
+            per_file = seconds / n
+            speed = f"{n / seconds:>9.0f} {per_file:>9.5f}"
+            print(f"{n:>9} {seconds:>8.2f} {speed} {peak:>8.1f} {per_notebook / per_file:>9.0f}")
+        print("targets: 50 <= 1.5 s; 10,000 <= 20 s; >= 100x per submission; peak memory about flat")
+
+
+if __name__ == "__main__":
+    main()
