@@ -135,6 +135,38 @@ def grade_command(submissions: Path, out: Path, progress: bool | None) -> None:
         sys.exit(SOME_FILES_NOT_GRADED)
 
 
+@main.command("feedback-notebooks")
+@click.argument("submissions", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for notebooks/<trainee>/<case>.ipynb and notebook_problems.csv.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Notebooks run at once, each in its own worker process and kernel.",
+)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+def feedback_notebooks_command(submissions: Path, out: Path, workers: int, progress: bool | None) -> None:
+    """Run the module notebook in feedback mode for every answer file in SUBMISSIONS, a notebook per trainee.
+
+    Files that are not valid answer files are listed, never run. Exit code 3
+    when some notebooks could not be made (see OUT/notebook_problems.csv).
+    """
+    from .feedback_notebooks import feedback_notebooks
+
+    show = sys.stderr.isatty() if progress is None else progress
+    result = feedback_notebooks(submissions, out, workers=workers, progress=show)
+    click.echo(f"Wrote {len(result.written)} notebooks to {out / 'notebooks'}; {len(result.problems)} problems.")
+    if result.problems:
+        sys.exit(SOME_FILES_NOT_GRADED)
+
+
 @main.command("demo-cohort")
 @click.option("--case", "case_id", required=True, help="The case the cohort answered.")
 @click.option("--n", "n", type=click.IntRange(1, 1_000_000), default=30, show_default=True, help="How many trainees.")
