@@ -108,7 +108,13 @@ SOME_FILES_NOT_GRADED = 3
     default=None,
     help="Show a progress bar (default: only when standard error is a terminal).",
 )
-def grade_command(submissions: Path, out: Path, progress: bool | None) -> None:
+@click.option(
+    "--reviews",
+    "reviews",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of review files from the review notebook (default: OUT/reviews).",
+)
+def grade_command(submissions: Path, out: Path, progress: bool | None, reviews: Path | None) -> None:
     """Grade every answer file in SUBMISSIONS, a folder as collected (<trainee_id>/<case_id>.json),
     a flat folder of answer files, or a .zip of either.
 
@@ -123,7 +129,7 @@ def grade_command(submissions: Path, out: Path, progress: bool | None) -> None:
 
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        result = grade_cohort(submissions, out, progress=show)
+        result = grade_cohort(submissions, out, progress=show, reviews_dir=reviews)
     except (SwtrainError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

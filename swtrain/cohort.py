@@ -5,6 +5,10 @@
         OUT/feedback/<trainee>/<case>.html      each trainee's feedback page
         OUT/problems.csv                        every file not graded (and graded files with a warning)
         OUT/summary.json                        counts, timings, versions
+        OUT/review_notes.csv                    reviewers who disagree, reviews of changed answers
+
+Scores a person gave (swtrain.reviews, the review notebook) are merged in
+from `reviews_dir` (OUT/reviews by default).
 
 Answer files are read one at a time and never executed. One bad file never
 stops the batch: it becomes a row of problems.csv with the reason and a hint.
@@ -28,6 +32,7 @@ from .grading import grade
 from .models import Case, Grade, Key, Responses
 from .reports.feedback_page import feedback_page
 from .reports.gradebook import gradebook_row, write_gradebook
+from .reviews import ReviewStore, apply_reviews, index_reviews
 from .store import check_trainee_id, read_submission
 from .submissions import Item, Unreadable, iter_submissions
 
@@ -79,10 +84,19 @@ class _Cases:
         return entry
 
 
-def grade_cohort(source: Path, out: Path, *, progress: bool = False, casedata: Path | None = None) -> CohortResult:
+def grade_cohort(
+    source: Path,
+    out: Path,
+    *,
+    progress: bool = False,
+    casedata: Path | None = None,
+    reviews_dir: Path | None = None,
+) -> CohortResult:
     """Grade every answer file in `source` (folder or .zip) and write the outputs under `out`."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
+    reviews = index_reviews(ReviewStore(reviews_dir or out / "reviews").all_reviews())
+    review_notes: list[tuple[str, str, str]] = []
     result = CohortResult(out=out)
     cases = _Cases(casedata)
     rows: list[dict[str, object]] = []
@@ -95,6 +109,9 @@ def grade_cohort(source: Path, out: Path, *, progress: bool = False, casedata: P
             result.problems.append(outcome)
             continue
         responses, graded, warnings = outcome
+        if reviews:
+            graded, notes = apply_reviews(graded, responses, reviews)
+            review_notes.extend((graded.trainee_id, graded.case_id, note) for note in notes)
         pair = (responses.trainee_id, responses.case_id)
         if pair in seen:
             result.problems.append(
@@ -116,6 +133,8 @@ def grade_cohort(source: Path, out: Path, *, progress: bool = False, casedata: P
         result.per_case[responses.case_id] += 1
     write_gradebook(out / "gradebook.csv", rows, columns)
     _write_problems(out / "problems.csv", result.problems)
+    with (out / "review_notes.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("trainee_id", "case_id", "note"), *review_notes])
     result.seconds = time.perf_counter() - start
     _write_summary(out / "summary.json", source, result)
     return result
