@@ -101,7 +101,8 @@ class ReviewPanel:
         item = self.item
         self.previous.disabled = self.position == 0
         if item is None:
-            self.header.value = f"<h3>{escape(self.msg('Every answer has been reviewed.'))}</h3>"
+            finished = self.msg("Every answer has been reviewed.")
+            self.header.value = f"<h3>{escape(finished)}</h3>"
             self.body.value, self.criteria.children = "", ()
             self.save_next.disabled = True
             return
