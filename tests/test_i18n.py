@@ -56,11 +56,9 @@ def test_catalog_has_no_strings_the_code_no_longer_uses() -> None:
 
 def test_translations_are_chinese() -> None:
     table = catalog("zh")
-    assert all(
-        re.search(r"[\u4e00-\u9fff]", text) or not re.search("[A-Za-z]{3}", text)
-        for key, text in table.items()
-        if key != "{first} {second}"
-    )
+    for text in table.values():
+        words = re.sub(r"\{[^}]*\}", "", text)  # placeholders stay in English
+        assert re.search(r"[\u4e00-\u9fff]", words) or not re.search("[A-Za-z]{3}", words), text
 
 
 def test_messages_format_in_each_language() -> None:
