@@ -114,7 +114,15 @@ SOME_FILES_NOT_GRADED = 3
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of review files from the review notebook (default: OUT/reviews).",
 )
-def grade_command(submissions: Path, out: Path, progress: bool | None, reviews: Path | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes that grade a large batch (default: one per core, at most two).",
+)
+def grade_command(
+    submissions: Path, out: Path, progress: bool | None, reviews: Path | None, workers: int | None
+) -> None:
     """Grade every answer file in SUBMISSIONS, a folder as collected (<trainee_id>/<case_id>.json),
     a flat folder of answer files, or a .zip of either.
 
@@ -129,7 +137,7 @@ def grade_command(submissions: Path, out: Path, progress: bool | None, reviews: 
 
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        result = grade_cohort(submissions, out, progress=show, reviews_dir=reviews)
+        result = grade_cohort(submissions, out, progress=show, reviews_dir=reviews, workers=workers)
     except (SwtrainError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

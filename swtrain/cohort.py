@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import platform
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
+from typing import TypeVar
 
 from . import __version__
 from .cases import load_case, load_key
@@ -32,9 +36,11 @@ from .grading import grade
 from .models import Case, Grade, Key, Responses
 from .reports.feedback_page import feedback_page
 from .reports.gradebook import gradebook_row, write_gradebook
-from .reviews import ReviewStore, apply_reviews, index_reviews
+from .reviews import Review, ReviewStore, apply_reviews, index_reviews
 from .store import check_trainee_id, read_submission
 from .submissions import Item, Unreadable, iter_submissions
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -91,46 +97,49 @@ def grade_cohort(
     progress: bool = False,
     casedata: Path | None = None,
     reviews_dir: Path | None = None,
+    workers: int | None = None,
 ) -> CohortResult:
-    """Grade every answer file in `source` (folder or .zip) and write the outputs under `out`."""
+    """Grade every answer file in `source` (folder or .zip) and write the outputs under `out`.
+
+    Large batches are graded by `workers` processes (default: up to two, one per
+    core); results are taken in file order, so the outcome does not depend on it.
+    """
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     reviews = index_reviews(ReviewStore(reviews_dir or out / "reviews").all_reviews())
     review_notes: list[tuple[str, str, str]] = []
     result = CohortResult(out=out)
-    cases = _Cases(casedata)
     rows: list[dict[str, object]] = []
     columns: dict[str, None] = {}
     seen: dict[tuple[str, str], str] = {}
-    for item in _with_progress(iter_submissions(source), progress):
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    for outcome in _with_progress(_outcomes(iter_submissions(source), casedata, reviews, workers), progress):
         result.files += 1
-        outcome = grade_submission(item, cases)
         if isinstance(outcome, ProblemRow):
             result.problems.append(outcome)
             continue
-        responses, graded, warnings = outcome
-        if reviews:
-            graded, notes = apply_reviews(graded, responses, reviews)
-            review_notes.extend((graded.trainee_id, graded.case_id, note) for note in notes)
-        pair = (responses.trainee_id, responses.case_id)
+        pair = (outcome.trainee_id, outcome.case_id)
         if pair in seen:
             result.problems.append(
                 ProblemRow(
-                    item.source,
+                    outcome.source,
                     f"a second answer file of trainee {pair[0]!r} for case {pair[1]!r} (the first was {seen[pair]})",
                     "Keep one file per trainee and case; this one was not graded.",
                 )
             )
             continue
-        seen[pair] = item.source
-        result.problems.extend(ProblemRow(item.source, text, hint, graded=True) for text, hint in warnings)
-        row = gradebook_row(graded)
-        rows.append(row)
-        columns.update(dict.fromkeys(k for k in row if "/" in k))
-        _write_feedback(out, cases.get(responses.case_id)[0], responses, graded)
+        seen[pair] = outcome.source
+        result.problems.extend(ProblemRow(outcome.source, text, hint, graded=True) for text, hint in outcome.warnings)
+        review_notes.extend((*pair, note) for note in outcome.notes)
+        rows.append(outcome.row)
+        columns.update(dict.fromkeys(k for k in outcome.row if "/" in k))
+        folder = out / "feedback" / outcome.trainee_id  # trainee ids were checked: no separators, no dot first
+        folder.mkdir(parents=True, exist_ok=True)
+        # Outputs are made anew by every run, so a plain write will do (no fsync per page).
+        (folder / f"{outcome.case_id}.html").write_text(outcome.page, encoding="utf-8")
         result.graded += 1
-        result.needs_review += graded.needs_review
-        result.per_case[responses.case_id] += 1
+        result.needs_review += outcome.needs_review
+        result.per_case[outcome.case_id] += 1
     write_gradebook(out / "gradebook.csv", rows, columns)
     _write_problems(out / "problems.csv", result.problems)
     with (out / "review_notes.csv").open("w", encoding="utf-8", newline="") as handle:
@@ -138,6 +147,81 @@ def grade_cohort(
     result.seconds = time.perf_counter() - start
     _write_summary(out / "summary.json", source, result)
     return result
+
+
+@dataclass(frozen=True)
+class _Graded:
+    """One graded file, as the batch needs it: its row, warnings, review notes and feedback page."""
+
+    source: str
+    trainee_id: str
+    case_id: str
+    row: dict[str, object]
+    warnings: list[tuple[str, str]]
+    notes: list[str]
+    needs_review: int
+    page: str
+
+
+Reviews = dict[tuple[str, str, str], list[tuple[str, Review]]]
+_CHUNK = 200
+
+
+def _grade_item(item: Item, cases: _Cases, reviews: Reviews) -> _Graded | ProblemRow:
+    outcome = grade_submission(item, cases)
+    if isinstance(outcome, ProblemRow):
+        return outcome
+    responses, graded, warnings = outcome
+    notes: list[str] = []
+    if reviews:
+        graded, notes = apply_reviews(graded, responses, reviews)
+    page = feedback_page(cases.get(responses.case_id)[0], responses, graded)
+    return _Graded(
+        item.source,
+        graded.trainee_id,
+        graded.case_id,
+        gradebook_row(graded),
+        warnings,
+        notes,
+        graded.needs_review,
+        page,
+    )
+
+
+_worker_state: tuple[_Cases, Reviews] | None = None
+
+
+def _start_worker(casedata: Path | None, reviews: Reviews) -> None:
+    global _worker_state
+    _worker_state = (_Cases(casedata), reviews)
+
+
+def _grade_chunk(items: list[Item]) -> list[_Graded | ProblemRow]:
+    assert _worker_state is not None
+    cases, reviews = _worker_state
+    return [_grade_item(item, cases, reviews) for item in items]
+
+
+def _outcomes(
+    items: Iterator[Item], casedata: Path | None, reviews: Reviews, workers: int
+) -> Iterator[_Graded | ProblemRow]:
+    """Each file's outcome in file order; chunks go to worker processes when the batch is large."""
+    chunks = iter(lambda: list(islice(items, _CHUNK)), [])
+    first = next(chunks, [])
+    if workers <= 1 or len(first) < _CHUNK:
+        cases = _Cases(casedata)
+        for chunk in chain([first], chunks):
+            yield from (_grade_item(item, cases, reviews) for item in chunk)
+        return
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(casedata, reviews)) as pool:
+        # At most two chunks a worker in flight: files are read as they are graded, not all at once.
+        pending = deque([pool.submit(_grade_chunk, first)])
+        for chunk in chunks:
+            pending.append(pool.submit(_grade_chunk, chunk))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 def grade_submission(item: Item, cases: _Cases) -> tuple[Responses, Grade, list[tuple[str, str]]] | ProblemRow:
@@ -189,13 +273,6 @@ def _warnings(case: Case, responses: Responses, untrusted: tuple[str, ...]) -> l
     return warnings
 
 
-def _write_feedback(out: Path, case: Case, responses: Responses, graded: Grade) -> None:
-    folder = out / "feedback" / responses.trainee_id  # trainee ids were checked: no separators, no dots first
-    folder.mkdir(parents=True, exist_ok=True)
-    # Outputs are made anew by every run, so a plain write will do (no fsync per page).
-    (folder / f"{responses.case_id}.html").write_text(feedback_page(case, responses, graded), encoding="utf-8")
-
-
 def _write_problems(path: Path, problems: list[ProblemRow]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -222,7 +299,7 @@ def _write_summary(path: Path, source: Path, result: CohortResult) -> None:
     path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _with_progress(items: Iterator[Item], progress: bool) -> Iterator[Item]:
+def _with_progress(items: Iterator[T], progress: bool) -> Iterator[T]:
     if not progress:
         return items
     from tqdm import tqdm

@@ -231,3 +231,17 @@ def test_demo_cohort_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
     for path in sorted((tmp_path / "a").rglob("*.json")):
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
     assert os.listdir(tmp_path / "a")
+
+
+def test_worker_processes_give_the_same_outputs_as_one(tmp_path: Path) -> None:
+    from swtrain.demo import write_demo_cohort
+
+    write_demo_cohort("child-in-crisis", 450, 5, tmp_path / "subs")  # more than two chunks of 200
+    one = grade_cohort(tmp_path / "subs", tmp_path / "one", workers=1)
+    two = grade_cohort(tmp_path / "subs", tmp_path / "two", workers=2)
+    assert (one.graded, one.not_graded) == (two.graded, two.not_graded) and one.graded > 400
+    for name in ("gradebook.csv", "problems.csv", "review_notes.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    pages = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.html"))
+    assert len(pages) == one.graded
+    assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "two" / p).read_bytes() for p in pages)
