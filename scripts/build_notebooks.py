@@ -82,6 +82,67 @@ def index_notebook() -> nbformat.NotebookNode:
     return nb
 
 
+def grade_cohort_notebook() -> nbformat.NotebookNode:
+    """The instructor's cohort run: grade every answer file once, then the summary, charts and problems."""
+    nb = new_notebook()
+    nb.metadata.update(
+        {
+            "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+            "language_info": {"name": "python"},
+        }
+    )
+    parameters = (
+        'submissions_dir: str = "submissions"  # folder (or .zip) of answer files: <trainee_id>/<case_id>.json\n'
+        'out_dir: str = "graded"  # gradebook.csv, problems.csv, summary.json and feedback pages go here\n'
+        'language: str = "en"  # "en" or "zh"\n'
+        'cases: str = ""  # comma-separated case ids to chart; empty: all'
+    )
+    # Without answer files (a fresh checkout, nbval) the notebook explains what to pass and charts nothing.
+    # The charts are figures made without pyplot: %matplotlib inline registers their PNG display.
+    setup = (
+        "%matplotlib inline\n"
+        "from pathlib import Path\n\n"
+        "from IPython.display import HTML, display\n\n"
+        "from swtrain.cohort import grade_cohort\n"
+        "from swtrain.reports import charts\n\n"
+        "out = Path(out_dir)\n"
+        "graded = Path(submissions_dir).exists()\n"
+        "if graded:\n"
+        "    grade_cohort(Path(submissions_dir), out)\n"
+        "    display(charts.summary_table(out, language))\n"
+        "else:\n"
+        "    display(HTML(charts.missing_submissions_box(submissions_dir, language)))"
+    )
+    nb.cells = [
+        code(parameters, "parameters"),
+        code(setup),
+        new_markdown_cell(
+            "## Scores per case · 各案例得分\n\n"
+            "Each dot is one trainee's percent of the total score.\n\n每个点代表一名学员的得分率。"
+        ),
+        code("if graded:\n    display(charts.score_distribution(out, language, cases))"),
+        new_markdown_cell(
+            "## Exercise difficulty · 各练习的难度\n\n"
+            "The share of trainees with full credit; answers waiting for review are counted once scored.\n\n"
+            "获得满分的学员比例；待人工评阅的答案评分后才计入。"
+        ),
+        code("if graded:\n    display(charts.exercise_difficulty(out, language, cases))"),
+        new_markdown_cell(
+            "## Competencies · 能力概况\n\n"
+            "Mean share of points earned per CSWE EPAS 2022 competency.\n\n"
+            "按 CSWE EPAS 2022 各项能力统计的平均得分比例。"
+        ),
+        code("if graded:\n    display(charts.competency_profile(out, language, cases))"),
+        new_markdown_cell(
+            "## Files not graded · 未评分的文件\n\n"
+            "Each file that was not graded, or was graded with a warning, with the reason and a hint.\n\n"
+            "未能评分（或评分时有警告）的文件，附原因与处理提示。"
+        ),
+        code("if graded:\n    display(charts.problems_table(out, language))"),
+    ]
+    return nb
+
+
 NOTEBOOKS = {
     "notebooks/index.ipynb": index_notebook(),
     "notebooks/crisis_intervention.ipynb": module_notebook(
@@ -95,6 +156,7 @@ NOTEBOOKS = {
         "建立信任关系，走到行动计划与跟进（回访）；ABC 理论帮助服务对象看到对事件的信念如何影响其情绪与行为。"
         "请先阅读案例，再完成练习。",
     ),
+    "notebooks/instructor/grade_cohort.ipynb": grade_cohort_notebook(),
 }
 
 

@@ -1,0 +1,189 @@
+"""Cohort charts and tables from a graded demo cohort, in both languages; the instructor's cohort notebook."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import papermill
+import pytest
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from swtrain.cases import load_case
+from swtrain.cohort import grade_cohort
+from swtrain.demo import write_demo_cohort
+from swtrain.errors import SwtrainError
+from swtrain.reports import charts
+
+from .conftest import MINI_ROOT, ROOT
+from .test_module_notebook import outputs_text
+
+NOTEBOOK = ROOT / "notebooks" / "instructor" / "grade_cohort.ipynb"
+CASE = "child-in-crisis"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A graded demo cohort of 30 files, one of them broken."""
+    root = tmp_path_factory.mktemp("cohort")
+    write_demo_cohort(CASE, 30, 1, root / "subs")
+    grade_cohort(root / "subs", root / "out")
+    return root / "out"
+
+
+def texts(figure: Figure) -> list[str]:
+    """Every text the figure shows, tick labels included (they are made when it is drawn)."""
+    figure.canvas.draw()
+    return [t.get_text() for t in figure.findobj(Text) if t.get_text()]
+
+
+def test_summary_table_counts_files_and_cases(out: Path) -> None:
+    table = charts.summary_table(out, "en")
+    assert list(table.columns) == ["Files", "Graded", "Not graded", "Answers waiting for review", "Mean percent"]
+    assert list(table.index) == ["All files", "A child in crisis far from home"]
+    everything = table.loc["All files"]
+    assert (everything["Files"], everything["Graded"], everything["Not graded"]) == (30, 29, 1)
+    gradebook = charts.read_gradebook(out)
+    assert everything["Answers waiting for review"] == gradebook["needs_review"].sum() > 0
+    assert everything["Mean percent"] == round(gradebook["percent"].mean(), 1)
+    zh = charts.summary_table(out, "zh")
+    assert list(zh.columns)[:3] == ["文件数", "已评分", "未评分"] and "异地就医中的危机儿童" in zh.index
+
+
+def test_problems_table_lists_the_broken_file_in_the_language(out: Path) -> None:
+    table = charts.problems_table(out, "zh")
+    assert list(table.columns) == ["文件", "问题", "提示", "已评分"]
+    assert len(table) == 1 and table.iloc[0]["已评分"] == "否"
+    assert table.iloc[0]["文件"].endswith(f"{CASE}.json")
+
+
+def test_score_distribution_has_one_group_per_case(out: Path) -> None:
+    figure = charts.score_distribution(out, "en")
+    (ax,) = figure.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A child in crisis far from home"]
+    assert ax.get_title() == "Scores per case" and ax.get_xlabel() == "Percent of the total score"
+    dots = max(len(c.get_offsets()) for c in ax.collections)
+    assert dots == 29  # one per graded file
+    zh = texts(charts.score_distribution(charts.read_gradebook(out), "zh"))
+    assert "各案例得分分布" in zh and "异地就医中的危机儿童" in zh
+
+
+def test_exercise_difficulty_has_one_bar_per_exercise_titled_in_the_language(out: Path) -> None:
+    case = load_case(CASE)
+    figure = charts.exercise_difficulty(out, "zh")
+    ax = figure.axes[0]
+    assert len(ax.patches) == len(case.exercises) == 13
+    shown = texts(figure)
+    assert "各练习的难度" in shown and "获得满分的学员比例" in shown
+    assert "首要任务" in shown and "与母亲共同制定行动计划" in shown
+    assert any(t.endswith("份待人工评阅") for t in shown)  # the free-text exercises wait for a person
+    shares = charts.full_credit_shares(charts.read_gradebook(out), case)
+    assert [p.get_width() for p in ax.patches] == pytest.approx(list(shares.fillna(0)))
+
+
+def test_competency_profile_labels_each_competency_in_the_language(out: Path) -> None:
+    figure = charts.competency_profile(out, "zh")
+    (ax,) = figure.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "1 伦理与专业行为",
+        "6 建立关系",
+        "7 预估",
+        "8 介入",
+        "9 评估",
+    ]
+    assert len(ax.patches) == 5
+    assert "学员整体的能力概况（CSWE EPAS 2022 能力）" in texts(figure)
+    assert charts.competency_labels("en")[7] == "7 Assess" and charts.competency_labels("zh")[7] == "7 预估"
+
+
+def test_competency_shares_against_a_hand_computed_gradebook() -> None:
+    # The mini case: competency 7 is pick-one (2), pick-many (4), sort (4), total (1); 8 is order (3), plan (5).
+    case = load_case("mini", MINI_ROOT)
+    fixed = {"case_id": "mini", "variant": 0, "language": "en", "score": 0, "max_score": 19, "percent": 0}
+    gradebook = pd.DataFrame(
+        [
+            {**fixed, "trainee_id": "a", "pick-one": "2", "pick-many": "2", "sort": "4", "total": "0", "order": "3",
+             "plan": "review"},
+            {**fixed, "trainee_id": "b", "pick-one": "0", "pick-many": "4", "sort": "1", "total": "1", "order": "1.5",
+             "plan": "5"},
+        ]
+    )  # fmt: skip
+    shares = charts.competency_shares(gradebook, {"mini": case})
+    # a: 7 -> 8/11, 8 -> 3/3 (plan waits for a person: left out); b: 7 -> 6/11, 8 -> 6.5/8.
+    assert shares.to_dict() == pytest.approx({7: (8 / 11 + 6 / 11) / 2, 8: (1 + 6.5 / 8) / 2})
+    full = charts.full_credit_shares(gradebook, case)
+    assert full["pick-one"] == 0.5 and full["order"] == 0.5 and full["plan"] == 1.0 and full["total"] == 0.5
+
+
+def test_a_chart_with_chinese_labels_saves_as_png_with_every_glyph(out: Path, tmp_path: Path) -> None:
+    path = tmp_path / "difficulty.png"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" becomes an error
+        charts.exercise_difficulty(out, "zh").savefig(path, dpi=80)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.stat().st_size > 20_000
+
+
+def test_a_font_cache_older_than_the_font_is_rebuilt_once() -> None:
+    manager = font_manager.fontManager
+    manager.ttflist = [f for f in manager.ttflist if "CJK" not in f.name]
+    manager._findfont_cached.cache_clear()
+    assert "NotoSansCJK" in charts.cjk_font_path()
+    assert font_manager.fontManager is manager  # backends hold this instance: it is refreshed, not replaced
+
+
+def test_font_settings_leave_matplotlib_global_settings_alone(out: Path) -> None:
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    charts.competency_profile(out, "zh")
+    assert dict(matplotlib.rcParams) == before
+    assert charts.font_settings("en") == {}
+
+
+def test_an_unknown_case_to_chart_names_the_cases_there_are(out: Path) -> None:
+    with pytest.raises(SwtrainError, match="'child-crisis' is not a case in the gradebook") as caught:
+        charts.score_distribution(out, "en", cases="child-crisis")
+    assert "child-in-crisis" in caught.value.hint
+
+
+def run_cohort_notebook(tmp_path: Path, **parameters: Any) -> Any:
+    return papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+        parameters=parameters,
+    )
+
+
+def png_outputs(nb: Any) -> int:
+    return sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+
+
+@pytest.mark.notebook
+def test_papermill_grades_a_cohort_and_charts_it_in_chinese(tmp_path: Path) -> None:
+    write_demo_cohort(CASE, 30, 1, tmp_path / "subs")
+    nb = run_cohort_notebook(
+        tmp_path, submissions_dir=str(tmp_path / "subs"), out_dir=str(tmp_path / "graded"), language="zh", cases=CASE
+    )
+    text = outputs_text(nb)
+    assert png_outputs(nb) == 3
+    assert "全部文件" in text and "待人工评阅的答案" in text and "异地就医中的危机儿童" in text
+    assert "未评分" in text and f"{CASE}.json" in text  # the problems table
+    assert "Traceback" not in text
+    assert (tmp_path / "graded" / "gradebook.csv").is_file()
+
+
+@pytest.mark.notebook
+def test_without_answer_files_the_notebook_explains_what_to_pass(tmp_path: Path) -> None:
+    nb = run_cohort_notebook(tmp_path, language="zh")
+    text = outputs_text(nb)
+    assert "swtrain-error" in text and "submissions 不存在" in text and "submissions_dir" in text
+    assert png_outputs(nb) == 0
+    assert not (tmp_path / "graded").exists()
