@@ -143,6 +143,49 @@ def grade_cohort_notebook() -> nbformat.NotebookNode:
     return nb
 
 
+def review_notebook() -> nbformat.NotebookNode:
+    """The instructor's manual review: every answer that needs a person, one at a time."""
+    nb = new_notebook()
+    nb.metadata.update(
+        {
+            "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+            "language_info": {"name": "python"},
+        }
+    )
+    parameters = (
+        'submissions_dir: str = "submissions"  # folder (or .zip) of answer files: <trainee_id>/<case_id>.json\n'
+        'out_dir: str = "graded"  # reviews are saved to <out_dir>/reviews/<reviewer>.json\n'
+        'reviewer: str = "instructor"  # your name or id: each reviewer has a file of their own\n'
+        'language: str = "en"  # "en" or "zh"'
+    )
+    setup = (
+        "from pathlib import Path\n\n"
+        "from IPython.display import HTML, display\n\n"
+        "from swtrain.render import error_box\n"
+        "from swtrain.widgets.review import review_panel\n\n"
+        "if Path(submissions_dir).exists():\n"
+        "    panel = review_panel(submissions_dir, out_dir, reviewer, language)\n"
+        "    display(panel.box)\n"
+        "else:\n"
+        "    display(HTML(error_box(f\"No answer files at {submissions_dir!r}\",\n"
+        "                           \"Set submissions_dir to the folder you collected.\")))"
+    )
+    nb.cells = [
+        code(parameters, "parameters"),
+        new_markdown_cell(
+            "# Reviewing free-text answers · 评阅开放题答案\n\n"
+            "Score each answer against each rubric criterion and add a comment for the trainee. Every review is "
+            "saved as soon as you press **Save and next**; reopening the notebook resumes where you stopped. "
+            "Run `swtrain grade` again to merge the reviews into the gradebook and the feedback pages.\n\n"
+            "请依据每一项评分标准为答案评分，并给学员写评语。按下 **保存并继续** 即保存；"
+            "重新打开笔记本会从上次停下的地方继续。"
+            "再次运行 `swtrain grade` 即可把评阅结果并入成绩册与反馈页面。"
+        ),
+        code(setup),
+    ]
+    return nb
+
+
 NOTEBOOKS = {
     "notebooks/index.ipynb": index_notebook(),
     "notebooks/crisis_intervention.ipynb": module_notebook(
@@ -157,6 +200,7 @@ NOTEBOOKS = {
         "请先阅读案例，再完成练习。",
     ),
     "notebooks/instructor/grade_cohort.ipynb": grade_cohort_notebook(),
+    "notebooks/instructor/review.ipynb": review_notebook(),
 }
 
 

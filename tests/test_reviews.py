@@ -84,3 +84,27 @@ def test_a_review_of_a_changed_answer_is_not_applied(submissions: Path, tmp_path
     assert rows["t1"]["plan"] == "review" and rows["t1"]["needs_review"] == "1"
     assert "a review of an earlier version of the answer was not applied" in (out / "review_notes.csv").read_text()
     assert len(ReviewStore(out / "reviews").all_reviews()) == 1
+
+
+@pytest.mark.notebook
+def test_the_review_notebook_shows_the_first_answer_in_chinese(tmp_path: Path) -> None:
+    import papermill
+
+    store = FileStore(tmp_path / "subs")
+    store.save(answers("child-in-crisis", {"action-plan": "先确认安全。"}, trainee="t1", language="zh"))
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "instructor" / "review.ipynb"
+    nb = papermill.execute_notebook(
+        str(notebook),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+        parameters={
+            "submissions_dir": str(tmp_path / "subs"),
+            "out_dir": str(tmp_path / "graded"),
+            "reviewer": "anna",
+            "language": "zh",
+        },
+    )
+    state = json.dumps(nb.metadata.get("widgets", {}), ensure_ascii=False)
+    assert "第 1 条，共 1 条" in state and "先确认安全。" in state and "保存并继续" in state
