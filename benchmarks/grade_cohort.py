@@ -48,7 +48,17 @@ def baseline_per_submission(cohort: Path, count: int, work: Path) -> float:
     """Seconds per submission for papermill running the feedback-mode notebook, one kernel each."""
     import papermill
 
-    trainees = sorted(p.parent.name for p in cohort.glob(f"*/{CASE}.json"))[:count]
+    from swtrain.errors import SwtrainError
+    from swtrain.store import parse_responses
+
+    def valid(path: Path) -> bool:  # the deliberately bad files would stop a notebook, not make one
+        try:
+            parse_responses(path.read_bytes(), path)
+        except SwtrainError:
+            return False
+        return True
+
+    trainees = sorted(p.parent.name for p in cohort.glob(f"*/{CASE}.json") if valid(p))[:count]
     start = time.perf_counter()
     for trainee in trainees:
         papermill.execute_notebook(
