@@ -233,3 +233,44 @@ def lab(port: int, no_browser: bool, jupyter_args: tuple[str, ...]) -> None:
         *jupyter_args,
     ]
     os.execv(sys.executable, command)
+
+
+@main.command("export-lms")
+@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--roster",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV mapping trainee_id to the LMS user (columns above).",
+)
+@click.option("--assignment", required=True, help='The assignment\'s title in the LMS, e.g. "Crisis case".')
+@click.option("--canvas-id", type=click.IntRange(1), default=None, help="The Canvas assignment id (one case only).")
+def export_lms_command(out: Path, roster: Path, assignment: str, canvas_id: int | None) -> None:
+    """Turn OUT/gradebook.csv (from `swtrain grade`) into OUT/canvas.csv and OUT/moodle.csv for import,
+    and list in OUT/lms_unmatched.csv every trainee left out of them.
+
+    \b
+    Roster columns (a CSV, one trainee a row):
+      trainee_id             required, the id in the gradebook
+      name, canvas_id        for Canvas (sis_user_id, sis_login_id, section optional)
+      username|idnumber|email  for Moodle: the first of these the roster has is used
+    canvas.csv or moodle.csv is written only when the roster has its columns.
+
+    Each grade is the case's total score; answers waiting for review count 0,
+    and Moodle's feedback column says how many wait. With several cases each
+    gets an assignment titled "ASSIGNMENT · case_id".
+    """
+    from .reports.lms import export_lms, read_roster
+
+    try:
+        done = export_lms(
+            out / "gradebook.csv", read_roster(roster), out, assignment=assignment, canvas_assignment_id=canvas_id
+        )
+    except (SwtrainError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Canvas: {done.canvas_rows} rows; Moodle: {done.moodle_rows} rows; {done.waiting_for_review} wait for review"
+    )
+    click.echo(
+        f"Not on the roster: {len(done.not_on_roster)}; no submission: {len(done.no_submission)} (see {done.unmatched})"
+    )
