@@ -33,13 +33,8 @@ session = swtrain.open_case(case_id, trainee_id, language=language, variant=vari
 session.show_header()"""
 
 
-def code(source: str, *tags: str) -> nbformat.NotebookNode:
-    cell = new_code_cell(source)
-    cell.metadata.update({"jupyter": {"source_hidden": True}, "tags": [*tags, "hide-input"]})
-    return cell
-
-
-def module_notebook(title_en: str, title_zh: str, intro_en: str, intro_zh: str) -> nbformat.NotebookNode:
+def course_notebook() -> nbformat.NotebookNode:
+    """An empty notebook on the Python 3 kernel."""
     nb = new_notebook()
     nb.metadata.update(
         {
@@ -47,6 +42,17 @@ def module_notebook(title_en: str, title_zh: str, intro_en: str, intro_zh: str) 
             "language_info": {"name": "python"},
         }
     )
+    return nb
+
+
+def code(source: str, *tags: str) -> nbformat.NotebookNode:
+    cell = new_code_cell(source)
+    cell.metadata.update({"jupyter": {"source_hidden": True}, "tags": [*tags, "hide-input"]})
+    return cell
+
+
+def module_notebook(title_en: str, title_zh: str, intro_en: str, intro_zh: str) -> nbformat.NotebookNode:
+    nb = course_notebook()
     nb.cells = [
         code(PARAMETERS, "parameters"),
         code(SETUP),
@@ -64,10 +70,7 @@ def module_notebook(title_en: str, title_zh: str, intro_en: str, intro_zh: str) 
 
 
 def index_notebook() -> nbformat.NotebookNode:
-    nb = new_notebook()
-    nb.metadata.update(
-        {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}}
-    )
+    nb = course_notebook()
     nb.cells = [
         new_markdown_cell(
             "# swtrain: medical social-work training · 医务社会工作实训\n\n"
@@ -84,13 +87,7 @@ def index_notebook() -> nbformat.NotebookNode:
 
 def grade_cohort_notebook() -> nbformat.NotebookNode:
     """The instructor's cohort run: grade every answer file once, then the summary, charts and problems."""
-    nb = new_notebook()
-    nb.metadata.update(
-        {
-            "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
-            "language_info": {"name": "python"},
-        }
-    )
+    nb = course_notebook()
     parameters = (
         'submissions_dir: str = "submissions"  # folder (or .zip) of answer files: <trainee_id>/<case_id>.json\n'
         'out_dir: str = "graded"  # gradebook.csv, problems.csv, summary.json and feedback pages go here\n'
@@ -145,13 +142,7 @@ def grade_cohort_notebook() -> nbformat.NotebookNode:
 
 def review_notebook() -> nbformat.NotebookNode:
     """The instructor's manual review: every answer that needs a person, one at a time."""
-    nb = new_notebook()
-    nb.metadata.update(
-        {
-            "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
-            "language_info": {"name": "python"},
-        }
-    )
+    nb = course_notebook()
     parameters = (
         'submissions_dir: str = "submissions"  # folder (or .zip) of answer files: <trainee_id>/<case_id>.json\n'
         'out_dir: str = "graded"  # reviews are saved to <out_dir>/reviews/<reviewer>.json\n'
@@ -167,8 +158,8 @@ def review_notebook() -> nbformat.NotebookNode:
         "    panel = review_panel(submissions_dir, out_dir, reviewer, language)\n"
         "    display(panel.box)\n"
         "else:\n"
-        "    display(HTML(error_box(f\"No answer files at {submissions_dir!r}\",\n"
-        "                           \"Set submissions_dir to the folder you collected.\")))"
+        '    display(HTML(error_box(f"No answer files at {submissions_dir!r}",\n'
+        '                           "Set submissions_dir to the folder you collected.")))'
     )
     nb.cells = [
         code(parameters, "parameters"),

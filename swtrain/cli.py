@@ -90,12 +90,24 @@ def grade_file(answer_file: Path, language: str | None) -> None:
     )
 
 
+_submissions_argument = click.argument("submissions", type=click.Path(exists=True, path_type=Path))
+_progress_option = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar (default: only when standard error is a terminal).",
+)
+
+
+def _show_progress(progress: bool | None) -> bool:
+    return sys.stderr.isatty() if progress is None else progress
+
+
 #: Exit code of `swtrain grade` when some files could not be graded (click uses 1 and 2 for errors).
 SOME_FILES_NOT_GRADED = 3
 
 
 @main.command("grade")
-@click.argument("submissions", type=click.Path(exists=True, path_type=Path))
+@_submissions_argument
 @click.option(
     "--out",
     "out",
@@ -103,11 +115,7 @@ SOME_FILES_NOT_GRADED = 3
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for gradebook.csv, feedback/, problems.csv and summary.json.",
 )
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Show a progress bar (default: only when standard error is a terminal).",
-)
+@_progress_option
 @click.option(
     "--reviews",
     "reviews",
@@ -135,7 +143,7 @@ def grade_command(
     """
     from .cohort import grade_cohort
 
-    show = sys.stderr.isatty() if progress is None else progress
+    show = _show_progress(progress)
     try:
         result = grade_cohort(submissions, out, progress=show, reviews_dir=reviews, workers=workers)
     except (SwtrainError, OSError) as exc:
@@ -150,7 +158,7 @@ def grade_command(
 
 
 @main.command("feedback-notebooks")
-@click.argument("submissions", type=click.Path(exists=True, path_type=Path))
+@_submissions_argument
 @click.option(
     "--out",
     "out",
@@ -165,7 +173,7 @@ def grade_command(
     show_default=True,
     help="Notebooks run at once, each in its own worker process and kernel.",
 )
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@_progress_option
 def feedback_notebooks_command(submissions: Path, out: Path, workers: int, progress: bool | None) -> None:
     """Run the module notebook in feedback mode for every answer file in SUBMISSIONS, a notebook per trainee.
 
@@ -174,7 +182,7 @@ def feedback_notebooks_command(submissions: Path, out: Path, workers: int, progr
     """
     from .feedback_notebooks import feedback_notebooks
 
-    show = sys.stderr.isatty() if progress is None else progress
+    show = _show_progress(progress)
     result = feedback_notebooks(submissions, out, workers=workers, progress=show)
     click.echo(f"Wrote {len(result.written)} notebooks to {out / 'notebooks'}; {len(result.problems)} problems.")
     if result.problems:
