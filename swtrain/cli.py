@@ -62,6 +62,28 @@ def list_cases() -> None:
         click.echo(f"No cases in {casedata_dir()}", err=True)
 
 
+@main.command("check")
+@click.argument("case_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def check(case_dirs: tuple[Path, ...]) -> None:
+    """Check case folders (default: every case in casedata/) and print each finding as `file:line: field: message`.
+
+    Schema errors, texts missing in English or Chinese, key gaps, anything that
+    looks identifying (seed names, ID, phone and card numbers, emails, URLs, IP
+    addresses, exact dates, ages over 89, bed or record numbers) and a
+    distressing case without a content note. Exit code 1 if anything is found.
+    """
+    from .cases import case_ids, casedata_dir
+    from .checks import check_case_dir
+
+    folders = list(case_dirs) or [casedata_dir() / case_id for case_id in case_ids()]
+    found = [finding for folder in folders for finding in check_case_dir(folder)]
+    for finding in found:
+        click.echo(str(finding))
+    click.echo(f"{len(folders)} case(s) checked, {len(found)} finding(s).", err=True)
+    if found:
+        sys.exit(1)
+
+
 @main.command("grade-file")
 @click.argument("answer_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--language", help="Feedback language (default: the answer file's).")

@@ -1,0 +1,138 @@
+"""`swtrain check`: what a case author must fix before a case is used, each as `file:line: field: message`.
+
+Rules: the schema; bilingual gaps (a text with one language missing or
+empty); key gaps (an auto-graded exercise without a valid key, a key for an
+exercise that does not exist); anonymisation (swtrain.anonymise); a case
+marked distressing without a content note. Every case folder is checked in
+full: one finding never hides the next file's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .anonymise import findings as anonymisation_findings
+from .cases import CASE_FILE, KEY_FILE, key_problems
+from .errors import CaseInvalid, DataFileError, KeyInvalid
+from .models import REQUIRED_LANGUAGES, Case, Key
+from .yamlfile import read_yaml
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.field or '(file)'}: {self.message}"
+
+
+def check_case_dir(folder: Path) -> list[Finding]:
+    """Every finding in one case folder (case.yaml and, if present, key.yaml)."""
+    case_path = folder / CASE_FILE
+    if not case_path.is_file():
+        return [Finding(case_path, None, "", "no case.yaml in this folder")]
+    found: list[Finding] = []
+    case = _load(case_path, Case, CaseInvalid, found)
+    key_path = folder / KEY_FILE
+    if key_path.is_file():
+        key = _load(key_path, Key, KeyInvalid, found)
+        if case is not None and key is not None:
+            lines = read_yaml(key_path, KeyInvalid)[1]
+            found.extend(
+                Finding(key_path, p.line or _line(lines, p.field), p.field, f"found {p.value!r}, expected {p.expected}")
+                for p in key_problems(case, key)
+            )
+    if case is not None and case.id != folder.name:
+        found.append(Finding(case_path, 1, "id", f"found {case.id!r}, expected {folder.name!r}, the folder's name"))
+    return found
+
+
+def _load(path: Path, model: type[Case] | type[Key], error: type[DataFileError], found: list[Finding]) -> Any:
+    try:
+        data, lines = read_yaml(path, error)
+    except DataFileError as exc:
+        found.extend(Finding(path, p.line, p.field, f"found {p.value!r}, expected {p.expected}") for p in exc.problems)
+        return None
+    gaps = list(_bilingual_gaps(data, "", path, lines))
+    found.extend(gaps)
+    for field, text in _strings(data, ""):
+        found.extend(Finding(path, _line(lines, field), field, message) for message in anonymisation_findings(text))
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        reported = {g.field for g in gaps}
+        problems = error.from_validation_error(path, exc, lines).problems
+        for p in problems:
+            if any(p.field.startswith(r) for r in reported):
+                continue
+            if p.expected.startswith("a content_note"):  # a rule of the whole case: say it plainly
+                found.append(
+                    Finding(
+                        path,
+                        p.line,
+                        "content_note",
+                        "the case is marked distressing but has no content note before its material",
+                    )
+                )
+            else:
+                found.append(Finding(path, p.line, p.field, f"found {_short(p.value)}, expected {p.expected}"))
+        return None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _line(lines: dict[str, int], field: str) -> int | None:
+    parts = field.split(".")
+    while parts:
+        if ".".join(parts) in lines:
+            return lines[".".join(parts)]
+        parts.pop()
+    return None
+
+
+def _bilingual_gaps(data: Any, path: str, file: Path, lines: dict[str, int]) -> Iterator[Finding]:
+    """Texts ({en: ..., zh: ...}) where a required language is missing or blank."""
+    if isinstance(data, dict):
+        if any(code in data for code in REQUIRED_LANGUAGES) and all(
+            isinstance(v, (str, type(None))) for v in data.values()
+        ):
+            for code in REQUIRED_LANGUAGES:
+                value = data.get(code)
+                if not isinstance(value, str) or not value.strip():
+                    other = next((c for c in REQUIRED_LANGUAGES if c != code and data.get(c)), "")
+                    field = f"{path}.{code}" if path else code
+                    yield Finding(
+                        file,
+                        _line(lines, field) or _line(lines, path),
+                        field,
+                        f"bilingual gap: no {code} text" + (f" beside the {other} text" if other else ""),
+                    )
+            return
+        for key, value in data.items():
+            yield from _bilingual_gaps(value, f"{path}.{key}" if path else str(key), file, lines)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _bilingual_gaps(value, f"{path}.{index}" if path else str(index), file, lines)
+
+
+def _strings(data: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, f"{path}.{index}" if path else str(index))
