@@ -12,6 +12,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from swtrain.cases import cases_by_module, load_modules
+from swtrain.models import Module
 from swtrain.notebook import index_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,12 +53,14 @@ def code(source: str, *tags: str) -> nbformat.NotebookNode:
     return cell
 
 
-def module_notebook(title_en: str, title_zh: str, intro_en: str, intro_zh: str) -> nbformat.NotebookNode:
+def module_notebook(module: Module, default_case: str) -> nbformat.NotebookNode:
+    """The notebook of a module: it takes any case of the module; `default_case` is the one it opens."""
     nb = course_notebook()
+    intro = module.introduction or module.description
     nb.cells = [
-        code(PARAMETERS, "parameters"),
+        code(PARAMETERS.replace('"child-in-crisis"', f'"{default_case}"'), "parameters"),
         code(SETUP),
-        new_markdown_cell(f"## {title_en} · {title_zh}\n\n{intro_en}\n\n{intro_zh}"),
+        new_markdown_cell(f"## {module.title.en} · {module.title.get('zh')}\n\n{intro.en}\n\n{intro.get('zh')}"),
         code("session.show_case()"),
         new_markdown_cell(
             "## Exercises · 练习\n\n"
@@ -179,17 +183,12 @@ def review_notebook() -> nbformat.NotebookNode:
 
 NOTEBOOKS = {
     "notebooks/index.ipynb": index_notebook(),
-    "notebooks/crisis_intervention.ipynb": module_notebook(
-        "Crisis intervention and cognitive-behavioural case work",
-        "危机干预与认知行为个案工作",
-        "A crisis is a time-limited state in which a person's usual coping fails. Roberts' seven-stage "
-        "model guides the worker from a lethality (risk) assessment and rapport to an action plan and "
-        "follow-up; the ABC model helps a client see how a belief about an event drives what they feel "
-        "and do. Read the case, then answer the exercises.",
-        "危机是个人惯常的应对方式失效的一段有时限的状态。罗伯茨七阶段危机干预模式引导社工从致命性（危险性）评估、"
-        "建立信任关系，走到行动计划与跟进（回访）；ABC 理论帮助服务对象看到对事件的信念如何影响其情绪与行为。"
-        "请先阅读案例，再完成练习。",
-    ),
+    # One notebook per module of casedata/modules.yaml that has a case: a new module is data, not code.
+    **{
+        f"notebooks/{module.notebook}": module_notebook(module, cases[0].id)
+        for module in load_modules()
+        if (cases := cases_by_module().get(module.id))
+    },
     "notebooks/instructor/grade_cohort.ipynb": grade_cohort_notebook(),
     "notebooks/instructor/review.ipynb": review_notebook(),
 }

@@ -265,6 +265,7 @@ class Module(Frozen):
     id: Slug
     title: Text
     description: Text
+    introduction: Text | None = None
     notebook: Annotated[str, Field(pattern=r"^[A-Za-z0-9_/-]+\.ipynb$")]
 
 

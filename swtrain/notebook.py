@@ -275,6 +275,8 @@ def index_markdown(root: Path | None = None) -> str:
     grouped = cases_by_module(root)
     rows = ["| Module | 模块 | Notebook · 笔记本 | Cases · 案例 |", "|---|---|---|---|"]
     for module in load_modules(root):
+        if module.id not in grouped:
+            continue  # a module without cases yet has no notebook to open
         cases = "<br>".join(
             f"`{c.id}`: {cell(c.title.en)} · {cell(c.title.get('zh'))}" for c in grouped.get(module.id, [])
         )
