@@ -1,8 +1,8 @@
 """Find, load and validate case and key files; the JSON Schema for authors.
 
 Layout: `<casedata>/<case-id>/case.yaml` and `key.yaml`. The case data folder
-is `$SWTRAIN_CASEDATA`, else the `casedata/` folder beside the swtrain
-package (a source checkout), else one found above the working directory.
+is `$SWTRAIN_CASEDATA`, else a `casedata/` found above the working directory
+(a release or a checkout), else the one beside the swtrain package.
 """
 
 from __future__ import annotations
@@ -52,17 +52,19 @@ MODULES_FILE = "modules.yaml"
 
 
 def casedata_dir() -> Path:
-    """The folder holding one sub-folder per case."""
+    """The folder holding one sub-folder per case.
+
+    A `casedata/` above the working directory wins over the one beside the
+    package, so a notebook opened in a release (`swtrain release`) reads the
+    release's cases, never the instructor's keys.
+    """
     configured = os.environ.get("SWTRAIN_CASEDATA")
     if configured:
         return Path(configured).resolve()
-    beside_package = Path(__file__).resolve().parent.parent / "casedata"
-    if beside_package.is_dir():
-        return beside_package
     for folder in [Path.cwd(), *Path.cwd().parents]:
-        if (folder / "casedata").is_dir():
+        if (folder / "casedata" / "modules.yaml").is_file():
             return folder / "casedata"
-    return beside_package
+    return Path(__file__).resolve().parent.parent / "casedata"
 
 
 def case_ids(root: Path | None = None) -> list[str]:

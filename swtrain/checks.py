@@ -1,6 +1,6 @@
 """`swtrain check`: what a case author must fix before a case is used, each as `file:line: field: message`.
 
-Rules: the schema; bilingual gaps (a text with one language missing or
+Rules: TODO texts left from `swtrain new-case`; the schema; bilingual gaps (a text with one language missing or
 empty); key gaps (an auto-graded exercise without a valid key, a key for an
 exercise that does not exist); anonymisation (swtrain.anonymise); a case
 marked distressing without a content note. Every case folder is checked in
@@ -65,6 +65,8 @@ def _load(path: Path, model: type[Case] | type[Key], error: type[DataFileError],
     gaps = list(_bilingual_gaps(data, "", path, lines))
     found.extend(gaps)
     for field, text in _strings(data, ""):
+        if "TODO" in text:
+            found.append(Finding(path, _line(lines, field), field, "a TODO text still to write"))
         found.extend(Finding(path, _line(lines, field), field, message) for message in anonymisation_findings(text))
     try:
         return model.model_validate(data)

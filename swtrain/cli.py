@@ -84,6 +84,41 @@ def check(case_dirs: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+@main.command("new-case")
+@click.argument("case_id")
+@click.option("--module", required=True, help="The module the case belongs to (an id in casedata/modules.yaml).")
+def new_case_command(case_id: str, module: str) -> None:
+    """Write a bilingual skeleton for a new case in casedata/CASE_ID/; it passes `swtrain check` once every
+    TODO text is written."""
+    from .authoring import new_case
+
+    try:
+        folder = new_case(case_id, module)
+    except SwtrainError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote {folder / 'case.yaml'} and {folder / 'key.yaml'}; fill in every TODO, then run swtrain check.")
+
+
+@main.command("release")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--mode",
+    type=click.Choice(["practice", "assessed"]),
+    required=True,
+    help="practice: with answer keys, for feedback as trainees answer; assessed: no key file at all.",
+)
+def release_command(out: Path, mode: str) -> None:
+    """Copy the trainee notebooks and the cases into OUT for trainees. An assessed release holds no key file,
+    no notebook output, and its notebooks open in assessed mode."""
+    from .authoring import release
+
+    try:
+        written = release(out, mode)
+    except SwtrainError as exc:
+        raise _fail(exc) from None
+    click.echo(f"Wrote a {mode} release of {len(written)} files to {out}")
+
+
 @main.command("grade-file")
 @click.argument("answer_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--language", help="Feedback language (default: the answer file's).")
