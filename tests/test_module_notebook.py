@@ -176,3 +176,41 @@ def test_an_unknown_case_fails_with_a_readable_message_not_a_traceback_wall(tmp_
     assert "swtrain-error" in html and "Did you mean &#x27;child-in-crisis&#x27;?" in html
     assert not any(o.get("output_type") == "error" and len(o.get("traceback", [])) > 2 for o in setup.outputs)
     assert json.dumps(setup.outputs).count("File ") == 0
+
+
+def case_notebooks() -> list[tuple[str, str]]:
+    from swtrain.cases import case_ids, load_case, load_modules
+
+    notebooks = {m.id: m.notebook for m in load_modules()}
+    return [(case_id, notebooks[load_case(case_id).module]) for case_id in case_ids()]
+
+
+@pytest.mark.parametrize(("case_id", "notebook"), case_notebooks())
+def test_every_case_opens_in_its_module_notebook_in_chinese_and_gives_feedback(
+    case_id: str, notebook: str, tmp_path: Path
+) -> None:
+    from swtrain.cases import load_case
+
+    case = load_case(case_id)
+    path = ROOT / "notebooks" / notebook
+    practice = papermill.execute_notebook(
+        str(path),
+        str(tmp_path / "practice.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+        parameters={"case_id": case_id, "language": "zh", "responses_dir": str(tmp_path / "R")},
+    )
+    state = widget_state_text(practice)
+    assert case.title.get("zh") in state and case.exercises[-1].title.get("zh") in state
+    FileStore(tmp_path / "R").save(answers(case_id, {}, trainee="t001"))
+    feedback = papermill.execute_notebook(
+        str(path),
+        str(tmp_path / "feedback.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+        parameters={"case_id": case_id, "trainee_id": "t001", "mode": "feedback", "responses_dir": str(tmp_path / "R")},
+    )
+    text = outputs_text(feedback)
+    assert case.title.en in text and text.count("swtrain-feedback") == len(case.exercises)
