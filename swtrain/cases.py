@@ -23,6 +23,7 @@ from .errors import (
     KeyNotFound,
     Problem,
     SchemaVersionMismatch,
+    nearest_line,
 )
 from .models import (
     CASE_SCHEMA_VERSION,
@@ -116,19 +117,10 @@ def load_key_file(path: Path, case: Case) -> Key:
         raise KeyInvalid.from_validation_error(path, exc, lines) from None
     problems = key_problems(case, key)
     for problem in problems:
-        problem.line = problem.line or _nearest_line(problem.field, lines)
+        problem.line = problem.line or nearest_line(lines, problem.field)
     if problems:
         raise KeyInvalid(path, problems)
     return key
-
-
-def _nearest_line(field: str, lines: dict[str, int]) -> int | None:
-    parts = field.split(".")
-    while parts:
-        if ".".join(parts) in lines:
-            return lines[".".join(parts)]
-        parts.pop()
-    return None
 
 
 def key_problems(case: Case, key: Key) -> list[Problem]:

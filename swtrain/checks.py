@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .anonymise import findings as anonymisation_findings
 from .cases import CASE_FILE, KEY_FILE, key_problems
-from .errors import CaseInvalid, DataFileError, KeyInvalid
+from .errors import CaseInvalid, DataFileError, KeyInvalid, nearest_line
 from .models import REQUIRED_LANGUAGES, Case, Key
 from .yamlfile import read_yaml
 
@@ -48,7 +48,12 @@ def check_case_dir(folder: Path) -> list[Finding]:
         if case is not None and key is not None:
             lines = read_yaml(key_path, KeyInvalid)[1]
             found.extend(
-                Finding(key_path, p.line or _line(lines, p.field), p.field, f"found {p.value!r}, expected {p.expected}")
+                Finding(
+                    key_path,
+                    p.line or nearest_line(lines, p.field),
+                    p.field,
+                    f"found {p.value!r}, expected {p.expected}",
+                )
                 for p in key_problems(case, key)
             )
     if case is not None and case.id != folder.name:
@@ -66,8 +71,10 @@ def _load(path: Path, model: type[Case] | type[Key], error: type[DataFileError],
     found.extend(gaps)
     for field, text in _strings(data, ""):
         if "TODO" in text:
-            found.append(Finding(path, _line(lines, field), field, "a TODO text still to write"))
-        found.extend(Finding(path, _line(lines, field), field, message) for message in anonymisation_findings(text))
+            found.append(Finding(path, nearest_line(lines, field), field, "a TODO text still to write"))
+        found.extend(
+            Finding(path, nearest_line(lines, field), field, message) for message in anonymisation_findings(text)
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -95,15 +102,6 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _line(lines: dict[str, int], field: str) -> int | None:
-    parts = field.split(".")
-    while parts:
-        if ".".join(parts) in lines:
-            return lines[".".join(parts)]
-        parts.pop()
-    return None
-
-
 def _bilingual_gaps(data: Any, path: str, file: Path, lines: dict[str, int]) -> Iterator[Finding]:
     """Texts ({en: ..., zh: ...}) where a required language is missing or blank."""
     if isinstance(data, dict):
@@ -117,7 +115,7 @@ def _bilingual_gaps(data: Any, path: str, file: Path, lines: dict[str, int]) -> 
                     field = f"{path}.{code}" if path else code
                     yield Finding(
                         file,
-                        _line(lines, field) or _line(lines, path),
+                        nearest_line(lines, field) or nearest_line(lines, path),
                         field,
                         f"bilingual gap: no {code} text" + (f" beside the {other} text" if other else ""),
                     )

@@ -37,6 +37,7 @@ __all__ = [
     "SchemaVersionMismatch",
     "SwtrainError",
     "UnknownLanguage",
+    "nearest_line",
 ]
 
 
@@ -123,7 +124,7 @@ class DataFileError(SwtrainError):
             loc = [str(part) for part in err["loc"] if not _is_union_tag(part)]
             field = ".".join(loc)
             value = None if err["type"] == "missing" else err.get("input")
-            problems.append(Problem(field, value, _expected(err), _line_of(field, lines)))
+            problems.append(Problem(field, value, _expected(err), nearest_line(lines, field)))
         return cls(path, problems, hint)
 
     default_hint = ""
@@ -164,7 +165,8 @@ def _expected(err: Any) -> str:
     return msg[0].lower() + msg[1:] if msg else kind
 
 
-def _line_of(field: str, lines: dict[str, int] | None) -> int | None:
+def nearest_line(lines: dict[str, int] | None, field: str) -> int | None:
+    """The line of `field` in a file, or of the nearest enclosing field that has one."""
     if not lines:
         return None
     parts = field.split(".")

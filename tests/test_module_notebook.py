@@ -70,11 +70,11 @@ def responses_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return saved_answers(tmp_path_factory.mktemp("responses"), "zh")
 
 
-def run_module(tmp_path: Path, **parameters: object) -> Any:
-    """The module notebook executed by papermill in `tmp_path` with `parameters`."""
+def run_module(tmp_path: Path, notebook: Path = NOTEBOOK, output: str = "out.ipynb", **parameters: object) -> Any:
+    """A module notebook executed by papermill in `tmp_path` with `parameters`."""
     return papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(tmp_path / "out.ipynb"),
+        str(notebook),
+        str(tmp_path / output),
         kernel_name="python3",
         progress_bar=False,
         cwd=str(tmp_path),
@@ -193,24 +193,20 @@ def test_every_case_opens_in_its_module_notebook_in_chinese_and_gives_feedback(
 
     case = load_case(case_id)
     path = ROOT / "notebooks" / notebook
-    practice = papermill.execute_notebook(
-        str(path),
-        str(tmp_path / "practice.ipynb"),
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(tmp_path),
-        parameters={"case_id": case_id, "language": "zh", "responses_dir": str(tmp_path / "R")},
+    practice = run_module(
+        tmp_path, path, "practice.ipynb", case_id=case_id, language="zh", responses_dir=str(tmp_path / "R")
     )
     state = widget_state_text(practice)
     assert case.title.get("zh") in state and case.exercises[-1].title.get("zh") in state
     FileStore(tmp_path / "R").save(answers(case_id, {}, trainee="t001"))
-    feedback = papermill.execute_notebook(
-        str(path),
-        str(tmp_path / "feedback.ipynb"),
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(tmp_path),
-        parameters={"case_id": case_id, "trainee_id": "t001", "mode": "feedback", "responses_dir": str(tmp_path / "R")},
+    feedback = run_module(
+        tmp_path,
+        path,
+        "feedback.ipynb",
+        case_id=case_id,
+        trainee_id="t001",
+        mode="feedback",
+        responses_dir=str(tmp_path / "R"),
     )
     text = outputs_text(feedback)
     assert case.title.en in text and text.count("swtrain-feedback") == len(case.exercises)
