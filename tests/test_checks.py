@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,11 @@ def test_names_are_matched_by_hash_so_no_real_name_is_stored() -> None:
     assert list(seed_names("a children's hospital in a large city, 儿童医院")) == []
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds/ is beside the repository in CI and in sessions")
 def test_the_seed_documents_themselves_are_full_of_findings() -> None:
+    if not SEEDS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs with shared/ beside the repository, but {SEEDS} is missing")
+        pytest.skip("shared/seeds/ is not beside this checkout")
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
     names = set(seed_names(text))
     assert len(names) >= 15  # people, hospitals and charities of all five seeds
