@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import Problem, ResponsesInvalid
-from .i18n import Messages, messages
+from .i18n import Messages, known_or_english, messages
 from .models import (
     Case,
     Classification,
@@ -55,7 +55,7 @@ def grade(case: Case, key: Key, responses: Responses, *, reveal: bool = True) ->
             f"{responses.trainee_id}/{responses.case_id}.json",
             [Problem("case_id", responses.case_id, f"{case.id!r}, the case being graded")],
         )
-    msg = messages(_language_or_english(responses.language))
+    msg = messages(known_or_english(responses.language))
     exercises = tuple(
         grade_exercise(
             exercise, key.exercises[exercise.id], responses.value(exercise.id), responses.variant, msg, reveal
@@ -69,12 +69,6 @@ def grade(case: Case, key: Key, responses: Responses, *, reveal: bool = True) ->
         language=msg.language,
         exercises=exercises,
     )
-
-
-def _language_or_english(language: str) -> str:
-    from .i18n import available_languages
-
-    return language if language in available_languages() else "en"
 
 
 def grade_exercise(

@@ -43,6 +43,11 @@ def check_language(language: str) -> str:
     return language
 
 
+def known_or_english(language: str) -> str:
+    """`language` if swtrain has interface text for it, else English (for text a file chose, not a person)."""
+    return language if language in available_languages() else SOURCE_LANGUAGE
+
+
 @cache
 def _translations(language: str) -> dict[str, str]:
     if language == SOURCE_LANGUAGE:

@@ -23,7 +23,7 @@ from . import render
 from .cases import load_case, load_key
 from .errors import SwtrainError
 from .grading import grade, grade_exercise
-from .i18n import available_languages, check_language, messages
+from .i18n import available_languages, check_language, known_or_english, messages
 from .models import AnswerValue, Case, ExerciseGrade, Key, Responses
 from .store import FileStore, ResponseStore, check_trainee_id
 from .variants import derive_variant
@@ -78,7 +78,7 @@ class CaseSession:
         self.store = store
         self.responses = responses
         self.mode = mode
-        self.msg = messages(_known_or_english(responses.language))
+        self.msg = messages(known_or_english(responses.language))
         self._views: list[tuple[Any, Callable[[], list[Any]]]] = []
         self.exercise_widgets: dict[str, Any] = {}
 
@@ -234,10 +234,6 @@ def _html_widget(html: str) -> Any:
     return w.HTML(html)
 
 
-def _known_or_english(language: str) -> str:
-    return language if language in available_languages() else "en"
-
-
 def _language_name(code: str) -> str:
     from babel import Locale
 
@@ -257,7 +253,7 @@ def show_errors_readably() -> None:
     def handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
         from IPython.display import HTML, display
 
-        msg = messages(_known_or_english(getattr(shell, "user_ns", {}).get("language", "en")))
+        msg = messages(known_or_english(getattr(shell, "user_ns", {}).get("language", "en")))
         title = msg("Something needs fixing")
         display(HTML(render.error_box(title, str(value))))
         return [f"{etype.__name__}: {value}"]
