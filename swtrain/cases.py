@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import datasets
 from .errors import (
     CaseInvalid,
     CaseNotFound,
@@ -29,8 +30,12 @@ from .models import (
     CASE_SCHEMA_VERSION,
     KEY_SCHEMA_VERSION,
     Case,
+    ChartChoice,
+    ChartChoiceKey,
     Classification,
     ClassificationKey,
+    Ecomap,
+    EcomapKey,
     Exercise,
     ExerciseKey,
     FreeText,
@@ -40,6 +45,8 @@ from .models import (
     ModuleList,
     MultipleChoice,
     MultipleChoiceKey,
+    Numeric,
+    NumericKey,
     Ordering,
     OrderingKey,
     SingleChoice,
@@ -86,13 +93,21 @@ def case_dir(case_id: str, root: Path | None = None) -> Path:
 
 
 def load_case_file(path: Path) -> Case:
-    """The case in `path`, validated; CaseInvalid naming file, line and field."""
+    """The case in `path`, validated, with its datasets checked; CaseInvalid naming
+    file, line and field (DatasetInvalid for a CSV file beside it)."""
     data, lines = read_yaml(path, CaseInvalid)
     _require_version(path, data, lines, CASE_SCHEMA_VERSION, CaseInvalid)
     try:
-        return Case.model_validate(data)
+        case = Case.model_validate(data)
     except ValidationError as exc:
         raise CaseInvalid.from_validation_error(path, exc, lines) from None
+    problems = datasets.reference_problems(case)
+    for problem in problems:
+        problem.line = nearest_line(lines, problem.field)
+    if problems:
+        raise CaseInvalid(path, problems)
+    datasets.read_datasets(case, path.parent)
+    return case
 
 
 def _require_version(
@@ -120,7 +135,7 @@ def load_key_file(path: Path, case: Case) -> Key:
         problem.line = problem.line or nearest_line(lines, problem.field)
     if problems:
         raise KeyInvalid(path, problems)
-    return key
+    return datasets.resolve_key(key, case, path.parent)
 
 
 def key_problems(case: Case, key: Key) -> list[Problem]:
@@ -145,6 +160,7 @@ def key_problems(case: Case, key: Key) -> list[Problem]:
             problems.append(Problem(f"{field}.type", entry.type, f"{exercise.type!r}, the type in case.yaml"))
         else:
             problems.extend(_entry_problems(exercise, entry, field))
+    problems.extend(datasets.stat_problems(case, key))
     return problems
 
 
@@ -156,9 +172,9 @@ def _entry_problems(exercise: Exercise, entry: ExerciseKey, field: str) -> list[
             if value not in allowed:
                 problems.append(Problem(where, value, f"one of the {what} ({', '.join(sorted(allowed))})"))
 
-    if isinstance(exercise, (SingleChoice, MultipleChoice)):
+    if isinstance(exercise, (SingleChoice, MultipleChoice, ChartChoice)):
         options = {o.value for o in exercise.options}
-        if isinstance(entry, SingleChoiceKey):
+        if isinstance(entry, (SingleChoiceKey, ChartChoiceKey)):
             need([entry.answer], options, f"{field}.answer", "options")
         elif isinstance(entry, MultipleChoiceKey):
             need(list(entry.answers), options, f"{field}.answers", "options")
@@ -178,6 +194,15 @@ def _entry_problems(exercise: Exercise, entry: ExerciseKey, field: str) -> list[
         need(list(entry.answers), items, f"{field}.answers", "items")
         need(list(entry.answers.values()), categories, f"{field}.answers", "categories")
         need(list(entry.feedback), items, f"{field}.feedback", "items")
+    elif isinstance(exercise, Ecomap) and isinstance(entry, EcomapKey):
+        systems = {s.value for s in exercise.systems}
+        need(list(entry.links), systems, f"{field}.links", "systems")
+        need(list(entry.feedback), systems, f"{field}.feedback", "systems")
+    elif isinstance(exercise, Numeric) and isinstance(entry, NumericKey):
+        if entry.answer == "sum" and not exercise.given_labels:
+            problems.append(
+                Problem(f"{field}.answer", "sum", "a number or a data figure: the exercise gives no figures")
+            )
     elif isinstance(exercise, FreeText) and isinstance(entry, FreeTextKey):
         total = sum(c.points for c in entry.rubric)
         if abs(total - exercise.points) > 1e-9:

@@ -3,12 +3,15 @@
 Rules: TODO texts left from `swtrain new-case`; the schema; bilingual gaps (a text with one language missing or
 empty); key gaps (an auto-graded exercise without a valid key, a key for an
 exercise that does not exist); anonymisation (swtrain.anonymise); a case
-marked distressing without a content note. Every case folder is checked in
+marked distressing without a content note; datasets (a CSV file that does not
+fit its declared columns, a chart naming a column that is not declared, an
+identifier in a cell). Every case folder is checked in
 full: one finding never hides the next file's.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +19,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import datasets
 from .anonymise import findings as anonymisation_findings
 from .cases import CASE_FILE, KEY_FILE, key_problems
-from .errors import CaseInvalid, DataFileError, KeyInvalid, nearest_line
+from .errors import CaseInvalid, DataFileError, DatasetInvalid, KeyInvalid, nearest_line
 from .models import REQUIRED_LANGUAGES, Case, Key
 from .yamlfile import read_yaml
 
@@ -58,7 +62,31 @@ def check_case_dir(folder: Path) -> list[Finding]:
             )
     if case is not None and case.id != folder.name:
         found.append(Finding(case_path, 1, "id", f"found {case.id!r}, expected {folder.name!r}, the folder's name"))
+    if case is not None:
+        found.extend(_dataset_findings(case, folder))
     return found
+
+
+def _dataset_findings(case: Case, folder: Path) -> Iterator[Finding]:
+    """Charts naming what is not declared, CSV files that do not fit, and identifiers in a cell."""
+    lines = read_yaml(folder / CASE_FILE, CaseInvalid)[1]
+    for p in datasets.reference_problems(case):
+        yield Finding(
+            folder / CASE_FILE, nearest_line(lines, p.field), p.field, f"found {p.value!r}, expected {p.expected}"
+        )
+    for dataset in case.datasets:
+        path = folder / dataset.file
+        try:
+            datasets.read_dataset(folder, dataset)
+        except DatasetInvalid as exc:
+            yield from (
+                Finding(exc.path, p.line, p.field, f"found {p.value!r}, expected {p.expected}") for p in exc.problems
+            )
+            continue
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for line, row in enumerate(csv.reader(handle), start=1):
+                for message in anonymisation_findings(" ".join(row)):
+                    yield Finding(path, line, "row", message)
 
 
 def _load(path: Path, model: type[Case] | type[Key], error: type[DataFileError], found: list[Finding]) -> Any:

@@ -4,6 +4,7 @@
      ├── DataFileError              a file swtrain reads is wrong
      │    ├── CaseInvalid           case.yaml does not match the case schema
      │    ├── KeyInvalid            key.yaml does not match the case or the key schema
+     │    ├── DatasetInvalid        a case's CSV file does not match its declared columns
      │    ├── ResponsesInvalid      an answer file is not a valid answer file
      │    └── SchemaVersionMismatch a file was written for another schema version
      ├── CaseNotFound               no case has the id asked for
@@ -29,6 +30,7 @@ __all__ = [
     "CaseInvalid",
     "CaseNotFound",
     "DataFileError",
+    "DatasetInvalid",
     "InvalidTraineeId",
     "KeyInvalid",
     "KeyNotFound",
@@ -145,11 +147,15 @@ _UNION_TAGS = {
     "classification",
     "numeric",
     "free_text",
+    "chart_choice",
+    "ecomap",
+    "DataStat",
     "str",
     "float",
     "int",
     "list[str]",
     "dict[str,str]",
+    "dict[str,dict[str,str]]",
 }
 
 
@@ -190,6 +196,13 @@ class KeyInvalid(DataFileError):
 
     what = "key file"
     default_hint = "Each key entry needs the id and type of an exercise in case.yaml."
+
+
+class DatasetInvalid(DataFileError):
+    """A CSV file of a case that does not match the columns case.yaml declares."""
+
+    what = "dataset file"
+    default_hint = "The header row names the columns; each column used must be declared under datasets in case.yaml."
 
 
 class ResponsesInvalid(DataFileError):

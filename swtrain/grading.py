@@ -13,12 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import ecomap
 from .errors import Problem, ResponsesInvalid
 from .i18n import Messages, known_or_english, messages
 from .models import (
+    ECOMAP_FLOWS,
+    ECOMAP_KINDS,
     Case,
+    ChartChoice,
+    ChartChoiceKey,
     Classification,
     ClassificationKey,
+    Ecomap,
+    EcomapKey,
     Exercise,
     ExerciseGrade,
     ExerciseKey,
@@ -142,7 +149,12 @@ def _need_list(value: Any, allowed: dict[str, str], msg: Messages) -> list[str]:
 
 
 def _single(
-    ex: SingleChoice, key: SingleChoiceKey, value: Any, variant: int, msg: Messages, reveal: bool
+    ex: SingleChoice | ChartChoice,
+    key: SingleChoiceKey | ChartChoiceKey,
+    value: Any,
+    variant: int,
+    msg: Messages,
+    reveal: bool,
 ) -> tuple[float, list[str]]:
     labels = _labels(ex.options, msg)
     chosen = _need_str(value, labels, msg)
@@ -268,6 +280,66 @@ def _free_text(
     return None, notes
 
 
+def _ecomap(
+    ex: Ecomap, key: EcomapKey, value: Any, variant: int, msg: Messages, reveal: bool
+) -> tuple[float, list[str]]:
+    systems = _labels(ex.systems, msg)
+    links = _need_links(value, systems, msg)
+    centre = ex.centre.get(msg.language)
+    kinds = ecomap.kind_labels(msg)
+    flows = ecomap.flow_labels(msg, centre)
+    earned = 0.0
+    notes = []
+    for system, label in systems.items():
+        given, wanted = links.get(system), key.links.get(system)
+        if wanted is None:
+            right_kind = right_flow = given is None
+        else:
+            right_kind = given is not None and given["kind"] == wanted.kind
+            right_flow = given is not None and given["flow"] == wanted.flow
+        earned += (right_kind + right_flow) / 2
+        if right_kind and right_flow:
+            continue
+        if wanted is None:
+            line = msg("{system}: this system has no link in the family's ecomap.", system=label)
+        elif given is None:
+            line = msg("{system}: a link is missing.", system=label)
+            if reveal:
+                line += " " + msg("It is {kind}, {flow}.", kind=kinds[wanted.kind], flow=flows[wanted.flow])
+        else:
+            wrong = [kinds[given["kind"]]] if not right_kind else []
+            wrong += [flows[given["flow"]]] if not right_flow else []
+            line = msg("{system}: not {what}.", system=label, what=", ".join(wrong))
+            if reveal:
+                line += " " + msg("It is {kind}, {flow}.", kind=kinds[wanted.kind], flow=flows[wanted.flow])
+        if system in key.feedback:
+            line += " " + key.feedback[system].get(msg.language)
+        notes.append(line)
+    return earned / len(systems), notes
+
+
+def _need_links(value: Any, systems: dict[str, str], msg: Messages) -> dict[str, dict[str, str]]:
+    if not isinstance(value, dict):
+        raise _Invalid(msg("The saved answer is not an ecomap (found {found}).", found=type(value).__name__))
+    for system, link in value.items():
+        _need_str(system, systems, msg)
+        if (
+            not isinstance(link, dict)
+            or link.get("kind") not in ECOMAP_KINDS
+            or link.get("flow") not in ECOMAP_FLOWS
+            or len(link) != 2
+        ):
+            raise _Invalid(
+                msg(
+                    "The link to {system} is not a kind ({kinds}) and a flow ({flows}).",
+                    system=systems[system],
+                    kinds=", ".join(ECOMAP_KINDS),
+                    flows=", ".join(ECOMAP_FLOWS),
+                )
+            )
+    return value
+
+
 _SCORERS: dict[str, Callable[..., tuple[float | None, list[str]]]] = {
     "single_choice": _single,
     "multiple_choice": _multiple,
@@ -275,4 +347,6 @@ _SCORERS: dict[str, Callable[..., tuple[float | None, list[str]]]] = {
     "classification": _classification,
     "numeric": _numeric,
     "free_text": _free_text,
+    "chart_choice": _single,
+    "ecomap": _ecomap,
 }

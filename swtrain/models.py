@@ -89,6 +89,67 @@ def _unique_values(options: tuple[Option, ...], what: str) -> tuple[Option, ...]
     return options
 
 
+# --- data a case ships: tables, and charts drawn from them ----------------------
+
+ColumnName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+
+
+class Column(Frozen):
+    """A column of a dataset: its label, and for a category its values in display order."""
+
+    label: Text
+    kind: Literal["number", "category"] = "number"
+    values: Mapping[str, Text] = Field(default_factory=dict)
+
+
+class Dataset(Frozen):
+    """A CSV file in the case folder (`file`), with every column it uses declared.
+
+    The file's header names its columns; a declared column must be there,
+    a number column holds numbers (an empty cell is a missing value), a
+    category column with `values` holds only those values.
+    """
+
+    id: Slug
+    file: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.csv$")]
+    title: Text
+    description: Text | None = None
+    columns: Annotated[Mapping[ColumnName, Column], Field(min_length=1)]
+
+
+ChartKind = Literal["bar", "box", "point", "strip", "line", "hist", "scatter"]
+
+
+class Chart(Frozen):
+    """A chart swtrain draws from a dataset (seaborn): a trainee reads it, never codes it.
+
+    bar and point show the mean of `y` per `x` with a 95% interval; box and
+    strip its spread; line draws one line per `units` (each member before and
+    after); hist the distribution of `x`; scatter `y` against `x`.
+    """
+
+    dataset: Slug
+    kind: ChartKind
+    x: ColumnName
+    y: ColumnName | None = None
+    hue: ColumnName | None = None
+    units: ColumnName | None = None
+    title: Text | None = None
+
+    @model_validator(mode="after")
+    def _columns_fit_kind(self) -> Chart:
+        if self.kind == "hist" and self.y is not None:
+            raise ValueError("no y for a hist chart (it counts the values of x)")
+        if self.kind != "hist" and self.y is None:
+            raise ValueError(f"a y column for a {self.kind} chart")
+        if self.units is not None and self.kind != "line":
+            raise ValueError("units only for a line chart (one line per unit)")
+        return self
+
+    def columns(self) -> tuple[str, ...]:
+        return tuple(c for c in (self.x, self.y, self.hue, self.units) if c is not None)
+
+
 class ExerciseBase(Frozen):
     id: Slug
     title: Text
@@ -96,6 +157,7 @@ class ExerciseBase(Frozen):
     competency: Competency
     points: Points = 1.0
     content_note: Text | None = None
+    chart: Chart | None = None
 
 
 class SingleChoice(ExerciseBase):
@@ -137,11 +199,12 @@ class Classification(ExerciseBase):
 
 
 class Numeric(ExerciseBase):
-    """Compute a number from given figures; each variant may get other figures."""
+    """Compute a number from given figures (each variant may get other figures),
+    or read one from the exercise's chart (no given figures)."""
 
     type: Literal["numeric"]
-    given_labels: Annotated[tuple[Text, ...], Field(min_length=1)]
-    given_sets: Annotated[tuple[tuple[float, ...], ...], Field(min_length=1)]
+    given_labels: tuple[Text, ...] = ()
+    given_sets: Annotated[tuple[tuple[float, ...], ...], Field(min_length=1)] = ((),)
     unit: Text | None = None
 
     @model_validator(mode="after")
@@ -159,6 +222,42 @@ class Numeric(ExerciseBase):
         return self.given_sets[variant % len(self.given_sets)]
 
 
+class ChartOption(Option):
+    """An option that is a chart: the trainee picks the chart that answers the question."""
+
+    chart: Chart
+
+
+class ChartChoice(ExerciseBase):
+    """Pick the one chart (drawn from the case's data) that answers the question."""
+
+    type: Literal["chart_choice"]
+    options: Annotated[tuple[ChartOption, ...], Field(min_length=2, max_length=6)]
+
+    _check = field_validator("options")(lambda cls, v: _unique_values(v, "options"))
+
+
+EcomapKind = Literal["strong", "tenuous", "stressful"]
+EcomapFlow = Literal["to_centre", "from_centre", "both", "none"]
+ECOMAP_KINDS: tuple[EcomapKind, ...] = ("strong", "tenuous", "stressful")
+ECOMAP_FLOWS: tuple[EcomapFlow, ...] = ("to_centre", "from_centre", "both", "none")
+
+
+class Ecomap(ExerciseBase):
+    """Build a family's ecomap (Hartman): place systems around the household,
+    set each link's kind and the direction resources or energy flow.
+
+    The answer maps each placed system to {"kind": ..., "flow": ...};
+    `flow` is seen from the centre: to_centre means the system gives to the household.
+    """
+
+    type: Literal["ecomap"]
+    centre: Text
+    systems: Annotated[tuple[Option, ...], Field(min_length=2, max_length=12)]
+
+    _check = field_validator("systems")(lambda cls, v: _unique_values(v, "systems"))
+
+
 class FreeText(ExerciseBase):
     """A written answer, scored by a person against the key's rubric."""
 
@@ -167,10 +266,12 @@ class FreeText(ExerciseBase):
 
 
 Exercise = Annotated[
-    SingleChoice | MultipleChoice | Ordering | Classification | Numeric | FreeText,
+    SingleChoice | MultipleChoice | Ordering | Classification | Numeric | FreeText | ChartChoice | Ecomap,
     Field(discriminator="type"),
 ]
-ExerciseType = Literal["single_choice", "multiple_choice", "ordering", "classification", "numeric", "free_text"]
+ExerciseType = Literal[
+    "single_choice", "multiple_choice", "ordering", "classification", "numeric", "free_text", "chart_choice", "ecomap"
+]
 
 
 class Person(Frozen):
@@ -205,12 +306,15 @@ class Interview(Frozen):
 
 
 class Section(Frozen):
-    """A block of case text (markdown) such as the vignette or the setting."""
+    """A block of case text (markdown) such as the vignette or the setting,
+    optionally followed by a dataset shown as a table and a chart."""
 
     id: Slug
     title: Text
     body: Text
     content_note: Text | None = None
+    table: Slug | None = None
+    chart: Chart | None = None
 
 
 class Case(Frozen):
@@ -228,6 +332,7 @@ class Case(Frozen):
     people: tuple[Person, ...] = ()
     timeline: tuple[TimelineEvent, ...] = ()
     interviews: tuple[Interview, ...] = ()
+    datasets: tuple[Dataset, ...] = ()
     exercises: Annotated[tuple[Exercise, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -247,6 +352,19 @@ class Case(Frozen):
                         f"or a person id ({', '.join(sorted(speakers))})"
                     )
         return self
+
+    def charts(self) -> list[tuple[str, Chart]]:
+        """Every chart of the case with where it is (a field path)."""
+        found = [(f"sections.{i}.chart", s.chart) for i, s in enumerate(self.sections) if s.chart]
+        for i, exercise in enumerate(self.exercises):
+            if exercise.chart:
+                found.append((f"exercises.{i}.chart", exercise.chart))
+            if isinstance(exercise, ChartChoice):
+                found.extend((f"exercises.{i}.options.{j}.chart", o.chart) for j, o in enumerate(exercise.options))
+        return found
+
+    def dataset(self, dataset_id: str) -> Dataset:
+        return next(d for d in self.datasets if d.id == dataset_id)
 
     def exercise(self, exercise_id: str) -> Exercise:
         """The exercise with this id (KeyError if none)."""
@@ -317,18 +435,56 @@ class ClassificationKey(KeyBase):
     feedback: Mapping[str, Text] = Field(default_factory=dict)
 
 
+class DataStat(Frozen):
+    """A figure computed from a case's dataset: `stat` of `column` over the rows
+    matching `where`, minus another such figure if `minus` is given
+    (the mean change from before to after)."""
+
+    dataset: Slug
+    column: ColumnName
+    stat: Literal["mean", "median", "sum", "count", "min", "max"]
+    where: Mapping[ColumnName, str] = Field(default_factory=dict)
+    minus: DataStat | None = None
+
+
 class NumericKey(KeyBase):
-    """`answer` is a number, or 'sum' of the figures the variant was given."""
+    """`answer` is a number, 'sum' of the figures the variant was given, or a
+    figure computed from the case's data (resolved to a number when the key is loaded)."""
 
     type: Literal["numeric"]
-    answer: float | Literal["sum"]
+    answer: float | Literal["sum"] | DataStat
     tolerance: Annotated[float, Field(ge=0)] = 0.0
 
     def expected(self, exercise: Numeric, variant: int) -> float:
         """The right answer for this variant."""
         if self.answer == "sum":
             return float(sum(exercise.given_for(variant)))
+        if isinstance(self.answer, DataStat):
+            raise ValueError("a data-based answer is resolved when the key is loaded (swtrain.cases.load_key_file)")
         return float(self.answer)
+
+
+class ChartChoiceKey(KeyBase):
+    type: Literal["chart_choice"]
+    answer: Slug
+    feedback: Mapping[str, Text] = Field(default_factory=dict)
+
+
+class EcomapLink(Frozen):
+    kind: EcomapKind
+    flow: EcomapFlow
+
+
+class EcomapKey(KeyBase):
+    """The links the ecomap should have; a system not listed should not be linked.
+
+    Each system counts equally: half for its kind (or for leaving it out
+    when the key has no link), half for the direction of flow.
+    """
+
+    type: Literal["ecomap"]
+    links: Annotated[Mapping[str, EcomapLink], Field(min_length=1)]
+    feedback: Mapping[str, Text] = Field(default_factory=dict)
 
 
 class Criterion(Frozen):
@@ -344,7 +500,14 @@ class FreeTextKey(KeyBase):
 
 
 ExerciseKey = Annotated[
-    SingleChoiceKey | MultipleChoiceKey | OrderingKey | ClassificationKey | NumericKey | FreeTextKey,
+    SingleChoiceKey
+    | MultipleChoiceKey
+    | OrderingKey
+    | ClassificationKey
+    | NumericKey
+    | FreeTextKey
+    | ChartChoiceKey
+    | EcomapKey,
     Field(discriminator="type"),
 ]
 
@@ -359,7 +522,7 @@ class Key(Frozen):
 
 # --- answers and grades ------------------------------------------------------
 
-AnswerValue = str | float | list[str] | dict[str, str]
+AnswerValue = str | float | list[str] | dict[str, str] | dict[str, dict[str, str]]
 
 
 class Answer(Frozen):

@@ -11,8 +11,9 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
+from . import ecomap
 from .i18n import Messages
-from .models import Case, Exercise, ExerciseGrade, Grade, Interview, Numeric, Section, Text
+from .models import Case, Ecomap, Exercise, ExerciseGrade, Grade, Interview, Numeric, Section, Text
 
 STYLE = {
     "note": "border-left:4px solid #b45309;background:#fff7ed;padding:6px 10px;margin:6px 0;color:#7c2d12",
@@ -175,6 +176,9 @@ def answer_text(exercise: Exercise, value: Any, variant: int, msg: Messages) -> 
     if isinstance(value, list):
         joiner = " → " if exercise.type == "ordering" else "; "
         return joiner.join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(exercise, Ecomap) and isinstance(value, dict):
+        systems = {s.value: s.label.get(lang) for s in exercise.systems}
+        return ecomap.describe(value, systems, exercise.centre.get(lang), msg)
     if isinstance(value, dict):
         categories = {c.value: c.label.get(lang) for c in getattr(exercise, "categories", ())}
         return "; ".join(f"{labels.get(k, k)} → {categories.get(v, v)}" for k, v in value.items())
