@@ -75,15 +75,16 @@ def _dataset_findings(case: Case, folder: Path) -> Iterator[Finding]:
             folder / CASE_FILE, nearest_line(lines, p.field), p.field, f"found {p.value!r}, expected {p.expected}"
         )
     for dataset in case.datasets:
-        path = folder / dataset.file
         try:
             datasets.read_dataset(folder, dataset)
         except DatasetInvalid as exc:
             yield from (
                 Finding(exc.path, p.line, p.field, f"found {p.value!r}, expected {p.expected}") for p in exc.problems
             )
+        path = folder / dataset.file
+        if not path.is_file():
             continue
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
             for line, row in enumerate(csv.reader(handle), start=1):
                 for message in anonymisation_findings(" ".join(row)):
                     yield Finding(path, line, "row", message)

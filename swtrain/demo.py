@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .cases import load_case, load_key
-from .models import Case, Classification, Key, Responses
+from .models import ECOMAP_FLOWS, ECOMAP_KINDS, Case, Classification, Ecomap, Key, Responses
 from .store import FileStore
 from .variants import derive_variant
 
@@ -44,7 +44,7 @@ def _answer(exercise: Any, entry: Any, variant: int, right: bool, language: str,
     if kind == "numeric":
         expected = entry.expected(exercise, variant)
         return expected if right else expected + rng.choice([-3, -1, 1, 2])
-    if kind == "single_choice":
+    if kind in ("single_choice", "chart_choice"):
         wrong = [o.value for o in exercise.options if o.value != entry.answer]
         return entry.answer if right else rng.choice(wrong)
     if kind == "multiple_choice":
@@ -62,6 +62,12 @@ def _answer(exercise: Any, entry: Any, variant: int, right: bool, language: str,
             i.value: entry.answers[i.value] if right or rng.random() < 0.5 else rng.choice(categories)
             for i in exercise.items
         }
+    if isinstance(exercise, Ecomap):
+        links = {s: {"kind": link.kind, "flow": link.flow} for s, link in entry.links.items()}
+        if not right:
+            system = rng.choice([s.value for s in exercise.systems])
+            links[system] = {"kind": rng.choice(ECOMAP_KINDS), "flow": rng.choice(ECOMAP_FLOWS)}
+        return {s.value: links[s.value] for s in exercise.systems if s.value in links}
     raise ValueError(kind)
 
 

@@ -16,6 +16,8 @@ from html import escape
 from .i18n import Messages
 from .models import ECOMAP_FLOWS, ECOMAP_KINDS
 
+__all__ = ["ECOMAP_FLOWS", "ECOMAP_KINDS", "describe", "flow_labels", "kind_labels", "svg"]
+
 #: How each kind of link is drawn: stroke width and dash pattern.
 _STROKE = {"strong": ("4", ""), "tenuous": ("2", "7 6"), "stressful": ("2", "")}
 _COLOUR = {"strong": "#1d4ed8", "tenuous": "#52525b", "stressful": "#b91c1c"}
@@ -54,9 +56,11 @@ def svg(centre: str, systems: Sequence[tuple[str, str]], links: Mapping[str, Map
     """
     width, height, cx, cy = 560, 420, 280, 200
     placed = [(value, label) for value, label in systems if value in links]
+    title = msg("Ecomap")
+    empty = msg("Place a system to draw its link.")
     parts = [
         f'<svg class="swtrain-ecomap-drawing" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(msg("Ecomap"))}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
         'style="max-width:100%;font-family:sans-serif;font-size:12px">',
         "<defs>",
         *(
@@ -90,10 +94,7 @@ def svg(centre: str, systems: Sequence[tuple[str, str]], links: Mapping[str, Map
         f'stroke="#3f3f46" stroke-width="2"/>{_label(cx, cy, centre, 13)}</g>'
     )
     if not placed:
-        parts.append(
-            f'<text x="{cx}" y="{height - 12}" text-anchor="middle" fill="#52525b">'
-            f"{escape(msg('Place a system to draw its link.'))}</text>"
-        )
+        parts.append(f'<text x="{cx}" y="{height - 12}" text-anchor="middle" fill="#52525b">{escape(empty)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

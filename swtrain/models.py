@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -39,6 +40,17 @@ def tidy_cjk(text: str) -> str:
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class HashedByContent(Frozen):
+    """A frozen model with mappings inside, hashable (for caches) by its content, computed once."""
+
+    @cached_property
+    def _content_hash(self) -> int:
+        return hash(self.model_dump_json())
+
+    def __hash__(self) -> int:
+        return self._content_hash
 
 
 class Text(BaseModel):
@@ -102,7 +114,7 @@ class Column(Frozen):
     values: Mapping[str, Text] = Field(default_factory=dict)
 
 
-class Dataset(Frozen):
+class Dataset(HashedByContent):
     """A CSV file in the case folder (`file`), with every column it uses declared.
 
     The file's header names its columns; a declared column must be there,
@@ -317,7 +329,7 @@ class Section(Frozen):
     chart: Chart | None = None
 
 
-class Case(Frozen):
+class Case(HashedByContent):
     """A teaching case: everything a trainee reads and answers, no key."""
 
     schema_version: Literal[1] = 1

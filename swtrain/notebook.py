@@ -24,7 +24,7 @@ from .cases import load_case, load_key
 from .errors import SwtrainError
 from .grading import grade, grade_exercise
 from .i18n import available_languages, check_language, known_or_english, messages
-from .models import AnswerValue, Case, ExerciseGrade, Key, Responses
+from .models import AnswerValue, Case, Chart, ExerciseGrade, Key, Responses, Section
 from .store import FileStore, ResponseStore, check_trainee_id
 from .variants import derive_variant
 
@@ -159,8 +159,22 @@ class CaseSession:
         html = render.case_header(self.case, self.msg) + self._mode_note_html()
         return [switch, w.HTML(html)]
 
+    def _draw(self, chart: Chart) -> str:
+        """A chart of the case's data, drawn in the session's language (pandas loads only for a case with data)."""
+        from .reports.case_charts import chart_html
+
+        return chart_html(self.case, chart, self.msg.language)
+
+    def _section_figures(self, section: Section) -> str:
+        if not (section.table or section.chart):
+            return ""
+        from .reports.case_charts import table_html
+
+        table = table_html(self.case, section.table, self.msg.language) if section.table else ""
+        return table + (self._draw(section.chart) if section.chart else "")
+
     def _case_html(self) -> str:
-        parts = [render.section(s, self.msg) for s in self.case.sections]
+        parts = [render.section(s, self.msg, self._section_figures(s)) for s in self.case.sections]
         if self.case.people:
             parts.append(render.people(self.case, self.msg))
         if self.case.timeline:
@@ -188,6 +202,7 @@ class CaseSession:
                 msg=self.msg,
                 on_answer=self.answer,
                 number=number,
+                draw=self._draw,
             )
             widget.show(self._practice_feedback(exercise.id))
             self.exercise_widgets[exercise.id] = widget
@@ -198,8 +213,9 @@ class CaseSession:
         parts = []
         for number, (exercise, result) in enumerate(zip(self.case.exercises, graded.exercises, strict=True), start=1):
             answer = render.answer_text(exercise, self.responses.value(exercise.id), self.responses.variant, self.msg)
+            figure = self._draw(exercise.chart) if exercise.chart else ""
             parts.append(
-                render.exercise_prompt(exercise, self.responses.variant, self.msg, number)
+                render.exercise_prompt(exercise, self.responses.variant, self.msg, number, figure)
                 + render.exercise_grade(result, self.msg, answer or self.msg("(no answer)"))
             )
         return "".join(parts)

@@ -57,10 +57,11 @@ def case_header(case: Case, msg: Messages) -> str:
     )
 
 
-def section(sec: Section, msg: Messages) -> str:
+def section(sec: Section, msg: Messages, figures: str = "") -> str:
+    """A section's title, content note and body; then `figures` (its table and chart, drawn)."""
     return (
         f'<div class="swtrain-section" id="section-{sec.id}"><h3>{escape(sec.title.get(msg.language))}</h3>'
-        f"{content_note(sec.content_note, msg)}{markdown(sec.body.get(msg.language))}</div>"
+        f"{content_note(sec.content_note, msg)}{markdown(sec.body.get(msg.language))}{figures}</div>"
     )
 
 
@@ -107,15 +108,18 @@ def interview(case: Case, item: Interview, msg: Messages) -> str:
     )
 
 
-def exercise_prompt(exercise: Exercise, variant: int, msg: Messages, number: int | None = None) -> str:
+def exercise_prompt(
+    exercise: Exercise, variant: int, msg: Messages, number: int | None = None, figure: str = ""
+) -> str:
+    """Title, points, content note and prompt; then `figure` (the exercise's chart, drawn) and any given figures."""
     lang = msg.language
     prefix = f"{number}. " if number is not None else ""
     points = msg("{points:g} point(s)", points=exercise.points)
     html = (
         f'<h4>{prefix}{escape(exercise.title.get(lang))} <small style="color:#52525b">({escape(points)})</small></h4>'
-        f"{content_note(exercise.content_note, msg)}{markdown(exercise.prompt.get(lang))}"
+        f"{content_note(exercise.content_note, msg)}{markdown(exercise.prompt.get(lang))}{figure}"
     )
-    if isinstance(exercise, Numeric):
+    if isinstance(exercise, Numeric) and exercise.given_labels:
         figures = exercise.given_for(variant)
         rows = "".join(
             f"<tr><td style='padding:2px 16px 2px 4px'>{escape(label.get(lang))}</td>"

@@ -10,9 +10,11 @@ from typing import Any
 
 from ..i18n import Messages
 from ..models import Exercise
-from .base import ExerciseWidget, OnAnswer
+from .base import Draw, ExerciseWidget, OnAnswer
+from .chart_choice import ChartChoiceWidget
 from .choice import MultipleChoiceWidget, SingleChoiceWidget
 from .classification import ClassificationWidget
+from .ecomap import EcomapWidget
 from .free_text import FreeTextWidget
 from .numeric import NumericWidget, parse_number
 from .ordering import OrderingWidget
@@ -24,11 +26,16 @@ WIDGETS: dict[str, type[ExerciseWidget]] = {
     "classification": ClassificationWidget,
     "numeric": NumericWidget,
     "free_text": FreeTextWidget,
+    "chart_choice": ChartChoiceWidget,
+    "ecomap": EcomapWidget,
 }
 
 __all__ = [
     "WIDGETS",
+    "ChartChoiceWidget",
     "ClassificationWidget",
+    "Draw",
+    "EcomapWidget",
     "ExerciseWidget",
     "FreeTextWidget",
     "MultipleChoiceWidget",
@@ -42,8 +49,15 @@ __all__ = [
 
 
 def exercise_widget(
-    exercise: Exercise, *, value: Any, variant: int, msg: Messages, on_answer: OnAnswer, number: int | None = None
+    exercise: Exercise,
+    *,
+    value: Any,
+    variant: int,
+    msg: Messages,
+    on_answer: OnAnswer,
+    number: int | None = None,
+    draw: Draw | None = None,
 ) -> ExerciseWidget:
-    """The widget for `exercise`, showing the saved `value`."""
+    """The widget for `exercise`, showing the saved `value`; `draw` draws the case's charts."""
     widget_type: Any = WIDGETS[exercise.type]
-    return widget_type(exercise, value=value, variant=variant, msg=msg, on_answer=on_answer, number=number)
+    return widget_type(exercise, value=value, variant=variant, msg=msg, on_answer=on_answer, number=number, draw=draw)

@@ -15,7 +15,7 @@ import ipywidgets as w
 
 from .. import render
 from ..i18n import Messages
-from ..models import AnswerValue, Exercise, ExerciseGrade
+from ..models import AnswerValue, Chart, Exercise, ExerciseGrade
 
 # ipywidgets gives each radio and checkbox label one line's height and cuts
 # long labels with an ellipsis: a long option then covers the button below it
@@ -33,19 +33,30 @@ WIDGET_CSS = (
 )
 
 OnAnswer = Callable[[str, AnswerValue], "ExerciseGrade | None"]
+#: Draws a chart of the case as HTML in the widget's language (swtrain.reports.case_charts).
+Draw = Callable[[Chart], str]
 
 
 class ExerciseWidget:
     """An exercise's prompt, its answer controls (`controls`), save status and feedback."""
 
     def __init__(
-        self, exercise: Exercise, *, variant: int, msg: Messages, on_answer: OnAnswer, number: int | None = None
+        self,
+        exercise: Exercise,
+        *,
+        variant: int,
+        msg: Messages,
+        on_answer: OnAnswer,
+        number: int | None = None,
+        draw: Draw | None = None,
     ) -> None:
         self.exercise = exercise
         self.variant = variant
         self.msg = msg
         self.on_answer = on_answer
-        self.prompt = w.HTML(render.exercise_prompt(exercise, variant, msg, number) + WIDGET_CSS)
+        self.draw = draw
+        figure = draw(exercise.chart) if draw and exercise.chart else ""
+        self.prompt = w.HTML(render.exercise_prompt(exercise, variant, msg, number, figure) + WIDGET_CSS)
         self.status = w.HTML("")
         self.feedback = w.HTML("")
         self.controls: w.Widget = w.VBox()

@@ -1,0 +1,94 @@
+"""Ecomap: a row per system (kind of link, direction of flow) and the ecomap drawn as it is built.
+
+Choosing a kind places the system around the household; "not placed"
+takes it away. A link is saved once it has both a kind and a flow, so a
+half-set link never reaches the answer file as if it were finished.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from .. import ecomap
+from ..models import Ecomap
+from .base import ExerciseWidget
+
+
+class EcomapWidget(ExerciseWidget):
+    def __init__(self, exercise: Ecomap, value: Any = None, **kwargs: Any) -> None:
+        super().__init__(exercise, **kwargs)
+        msg = self.msg
+        lang = msg.language
+        self.centre = exercise.centre.get(lang)
+        saved = value if isinstance(value, dict) else {}
+        kinds = [(msg("— not placed —"), ""), *((label, kind) for kind, label in ecomap.kind_labels(msg).items())]
+        flows = [
+            (msg("— choose the flow —"), ""),
+            *((label, f) for f, label in ecomap.flow_labels(msg, self.centre).items()),
+        ]
+        self.kind: dict[str, w.Dropdown] = {}
+        self.flow: dict[str, w.Dropdown] = {}
+        rows = []
+        for system in exercise.systems:
+            found = saved.get(system.value)
+            link: dict[str, Any] = found if isinstance(found, dict) else {}
+            known_kind = link.get("kind") if link.get("kind") in ecomap.ECOMAP_KINDS else ""
+            known_flow = link.get("flow") if link.get("flow") in ecomap.ECOMAP_FLOWS else ""
+            self.kind[system.value] = w.Dropdown(options=kinds, value=known_kind, layout=w.Layout(width="160px"))
+            self.flow[system.value] = w.Dropdown(
+                options=flows, value=known_flow, disabled=not known_kind, layout=w.Layout(width="220px")
+            )
+            self.kind[system.value].add_class(f"swtrain-ecomap-kind-{system.value}")
+            self.flow[system.value].add_class(f"swtrain-ecomap-flow-{system.value}")
+            for control in (self.kind[system.value], self.flow[system.value]):
+                control.observe(self._changed, names="value")
+            label = w.HTML(f"<span>{escape(system.label.get(lang))}</span>", layout=w.Layout(width="220px"))
+            rows.append(w.HBox([label, self.kind[system.value], self.flow[system.value]]))
+        self.hint = w.HTML("")
+        self.drawing = w.HTML(self._svg())
+        self.drawing.add_class("swtrain-ecomap")
+        legend = w.HTML(self._legend())
+        controls = w.VBox([w.VBox(rows), self.hint, legend, self.drawing])
+        self._finish(controls)
+
+    @property
+    def value(self) -> dict[str, dict[str, str]]:
+        """The finished links (a kind and a flow), in the exercise's order of systems."""
+        return {
+            s: {"kind": self.kind[s].value, "flow": self.flow[s].value}
+            for s in self.kind
+            if self.kind[s].value and self.flow[s].value
+        }
+
+    def _drawn(self) -> dict[str, dict[str, str]]:
+        # a placed system is drawn at once; its arrow appears when a flow is chosen
+        return {s: {"kind": k.value, "flow": self.flow[s].value or "none"} for s, k in self.kind.items() if k.value}
+
+    def _svg(self) -> str:
+        lang = self.msg.language
+        systems = [(s.value, s.label.get(lang)) for s in self.exercise.systems]  # type: ignore[union-attr]
+        return ecomap.svg(self.centre, systems, self._drawn(), self.msg)
+
+    def _legend(self) -> str:
+        kinds = ecomap.kind_labels(self.msg)
+        lines = {"strong": "━━━", "tenuous": "╌╌╌", "stressful": "⩘⩘⩘"}
+        items = " &nbsp; ".join(f"{lines[k]} {escape(label)}" for k, label in kinds.items())
+        return f'<div style="color:#3f3f46;font-size:90%">{items}</div>'
+
+    def _changed(self, change: dict[str, Any]) -> None:
+        for system, kind in self.kind.items():
+            self.flow[system].disabled = not kind.value
+        self.drawing.value = self._svg()
+        unfinished = [
+            s.label.get(self.msg.language)
+            for s in self.exercise.systems  # type: ignore[union-attr]
+            if self.kind[s.value].value and not self.flow[s.value].value
+        ]
+        hint = self.msg("Choose the flow for: {systems}", systems=", ".join(unfinished)) if unfinished else ""
+        self.hint.value = f'<span style="color:#b45309">{escape(hint)}</span>' if hint else ""
+        value = self.value
+        if value or not any(k.value for k in self.kind.values()):
+            self._answer(value)

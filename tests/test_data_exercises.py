@@ -1,0 +1,254 @@
+"""Cases with data and ecomaps: CSV checks, data-based keys, charts, chart-choice and ecomap grading and widgets."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from swtrain.cases import load_case, load_key
+from swtrain.datasets import read_dataset
+from swtrain.errors import CaseInvalid, DatasetInvalid, KeyInvalid
+from swtrain.grading import grade_exercise
+from swtrain.i18n import messages
+from swtrain.models import Case, Key
+from swtrain.reports.case_charts import chart_html, table_html
+from swtrain.widgets import exercise_widget
+
+from .conftest import MINI_ROOT
+
+CASE_DIR = MINI_ROOT / "mini-data"
+
+
+@pytest.fixture(scope="module")
+def case() -> Case:
+    return load_case("mini-data", MINI_ROOT)
+
+
+@pytest.fixture(scope="module")
+def key(case: Case) -> Key:
+    return load_key(case, MINI_ROOT)
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    """A copy of the mini data case to break."""
+    shutil.copytree(MINI_ROOT, tmp_path / "casedata")
+    return tmp_path / "casedata"
+
+
+def test_the_table_has_numbers_categories_and_missing_cells(case: Case) -> None:
+    table = read_dataset(CASE_DIR, case.dataset("scores"))
+    assert table.rows == 8
+    assert table.columns["self_efficacy"][:2] == (5.2, 6.1)
+    assert table.columns["self_efficacy"][5] is None
+    assert table.numbers("self_efficacy", {"time": "after"}) == [6.1, 4.5, 6.5]
+
+
+def test_a_data_based_key_is_the_figure_computed_from_the_csv(key: Key) -> None:
+    # after: (6.1 + 4.5 + 6.5) / 3 = 5.7; before: (5.2 + 4.0 + 6.3 + 7.0) / 4 = 5.625
+    assert key.exercises["mean-change"].answer == pytest.approx(0.075)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "expected"),
+    [
+        ("M01,after,high,a", "self_efficacy", "a number, or an empty cell for a missing value"),
+        ("M01,later,6.1,a", "time", "one of before, after"),
+        ("M01,after,6.1", "row", "4 cells, one per column of the header"),
+        ("M01,after,inf,a", "self_efficacy", "a finite number"),
+    ],
+)
+def test_a_bad_cell_names_the_file_line_column_and_what_was_expected(
+    copy: Path, row: str, field: str, expected: str
+) -> None:
+    path = copy / "mini-data" / "scores.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = row
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DatasetInvalid) as caught:
+        load_case("mini-data", copy)
+    problem = caught.value.problems[0]
+    assert (problem.field, problem.line, problem.expected) == (field, 3, expected)
+    assert f"{path}:3: {field}:" in str(caught.value)
+
+
+def test_a_missing_column_or_file_is_named(copy: Path) -> None:
+    path = copy / "mini-data" / "scores.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("self_efficacy", "efficacy"), encoding="utf-8")
+    with pytest.raises(DatasetInvalid, match=r"scores.csv:1: header.self_efficacy: .* a column named 'self_efficacy'"):
+        load_case("mini-data", copy)
+    path.unlink()
+    with pytest.raises(DatasetInvalid, match=r"file: found 'scores.csv', expected a CSV file beside case.yaml"):
+        load_case("mini-data", copy)
+
+
+def test_a_chart_naming_an_undeclared_column_is_refused_with_its_line(copy: Path) -> None:
+    path = copy / "mini-data" / "case.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("y: self_efficacy, units", "y: mood, units"), "utf-8")
+    with pytest.raises(CaseInvalid) as caught:
+        load_case("mini-data", copy)
+    assert caught.value.problems[0].field == "sections.0.chart"
+    assert caught.value.problems[0].line == 11  # the line of `chart:` in the section
+    assert "a column of dataset 'scores' (member, time, self_efficacy, group)" in str(caught.value)
+
+
+def test_a_data_key_naming_a_missing_value_is_refused(copy: Path, case: Case) -> None:
+    path = copy / "mini-data" / "key.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("where: {time: after}", "where: {time: later}"), "utf-8")
+    with pytest.raises(KeyInvalid, match=r"exercises.mean-change.answer.where.time: found 'later', expected one of"):
+        load_key(load_case("mini-data", copy), copy)
+
+
+# --- grading -------------------------------------------------------------------
+
+
+def grade(case: Case, key: Key, exercise_id: str, value: Any, language: str = "en", reveal: bool = True) -> Any:
+    exercise = case.exercise(exercise_id)
+    return grade_exercise(exercise, key.exercises[exercise_id], value, 0, messages(language), reveal)
+
+
+def test_chart_choice_is_graded_like_a_single_choice(case: Case, key: Key) -> None:
+    assert grade(case, key, "pick-chart", "lines").status == "correct"
+    wrong = grade(case, key, "pick-chart", "hist")
+    assert wrong.status == "incorrect" and "A histogram mixes before and after." in wrong.feedback
+    assert grade(case, key, "pick-chart", "pie").status == "invalid"
+
+
+def test_numeric_read_from_data_within_tolerance(case: Case, key: Key) -> None:
+    assert grade(case, key, "mean-change", 0.1).status == "correct"
+    assert grade(case, key, "mean-change", 0.2).status == "incorrect"
+
+
+def test_ecomap_full_partial_and_empty(case: Case, key: Key) -> None:
+    right = {"hospital": {"kind": "strong", "flow": "both"}, "insurance": {"kind": "stressful", "flow": "to_centre"}}
+    assert grade(case, key, "ecomap", right).score == 3
+    # hospital right (1), insurance kind wrong but flow right (0.5), the faith group wrongly placed (0): 1.5 of 3
+    half = {
+        "hospital": {"kind": "strong", "flow": "both"},
+        "insurance": {"kind": "strong", "flow": "to_centre"},
+        "church": {"kind": "tenuous", "flow": "none"},
+    }
+    result = grade(case, key, "ecomap", half)
+    assert result.status == "partial" and result.score == pytest.approx(1.5)
+    assert any("Medical insurance: not strong" in line and "It is stressful" in line for line in result.feedback)
+    assert any("A faith group: this system has no link" in line for line in result.feedback)
+    assert any("Claims are slow" in line for line in result.feedback)
+    hidden = grade(case, key, "ecomap", half, reveal=False)
+    assert not any("It is stressful" in line for line in hidden.feedback)
+    chinese = grade(case, key, "ecomap", half, language="zh")
+    assert any("医疗保险：不是“紧密的关系”" in line for line in chinese.feedback)
+    assert grade(case, key, "ecomap", {}).status == "unanswered"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ["hospital"],
+        {"zoo": {"kind": "strong", "flow": "both"}},
+        {"hospital": {"kind": "close", "flow": "both"}},
+        {"hospital": {"kind": "strong"}},
+        {"hospital": "strong"},
+    ],
+)
+def test_an_ecomap_answer_that_does_not_fit_scores_zero_with_a_reason(case: Case, key: Key, value: Any) -> None:
+    result = grade(case, key, "ecomap", value)
+    assert result.status == "invalid" and result.score == 0
+
+
+# --- charts ----------------------------------------------------------------------
+
+
+def png_of(html: str) -> bytes:
+    match = re.search(r'src="data:image/png;base64,([^"]+)"', html)
+    assert match, html[:200]
+    return base64.b64decode(match.group(1))
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_chart_of_the_case_draws_a_png_in_the_language(case: Case, language: str) -> None:
+    for _where, chart in case.charts():
+        html = chart_html(case, chart, language, CASE_DIR)
+        assert png_of(html).startswith(b"\x89PNG")
+        assert f'data-kind="{chart.kind}"' in html
+    first = chart_html(case, case.sections[0].chart, language, CASE_DIR)  # type: ignore[arg-type]
+    assert ("每位组员" if language == "zh" else "Each member") in first
+
+
+def test_the_table_shows_labels_in_the_language_and_missing_cells(case: Case) -> None:
+    html = table_html(case, "scores", "zh", CASE_DIR)
+    assert "<th>自我效能（1-10）</th>" in html and "<td>小组前</td>" in html and "<td>–</td>" in html
+    assert "共 8 行" in html
+
+
+# --- widgets ---------------------------------------------------------------------
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Any]] = []
+
+    def __call__(self, exercise_id: str, value: Any) -> None:
+        self.calls.append((exercise_id, value))
+
+
+def widget_for(case: Case, exercise_id: str, value: Any = None, language: str = "en") -> tuple[Any, Recorder]:
+    recorder = Recorder()
+    widget = exercise_widget(
+        case.exercise(exercise_id),
+        value=value,
+        variant=0,
+        msg=messages(language),
+        on_answer=recorder,
+        draw=lambda chart: chart_html(case, chart, language, CASE_DIR),
+    )
+    return widget, recorder
+
+
+def test_chart_choice_widget_shows_each_chart_and_keeps_one_chosen(case: Case) -> None:
+    widget, recorder = widget_for(case, "pick-chart")
+    assert widget.value is None
+    assert all("data:image/png" in card.children[0].value for card in widget.controls.children)
+    widget.buttons["hist"].value = True
+    widget.buttons["lines"].value = True
+    assert recorder.calls == [("pick-chart", "hist"), ("pick-chart", "lines")]
+    assert not widget.buttons["hist"].value and widget.value == "lines"
+    widget.buttons["lines"].value = False  # clicking the chosen chart again keeps it chosen
+    assert widget.value == "lines" and len(recorder.calls) == 2
+    restored, _ = widget_for(case, "pick-chart", value="bars")
+    assert restored.value == "bars" and restored.buttons["bars"].value
+
+
+def test_a_numeric_exercise_shows_its_chart_with_the_prompt(case: Case) -> None:
+    widget, _ = widget_for(case, "mean-change")
+    assert "data:image/png" in widget.prompt.value
+    assert "swtrain-given" not in widget.prompt.value
+
+
+def test_ecomap_widget_saves_finished_links_and_draws_as_it_is_built(case: Case) -> None:
+    widget, recorder = widget_for(case, "ecomap", language="zh")
+    assert 'class="swtrain-ecomap-system"' not in widget.drawing.value
+    widget.kind["hospital"].value = "strong"
+    assert recorder.calls == []  # no flow yet: nothing half-set is saved
+    assert 'data-system="hospital" data-kind="strong"' in widget.drawing.value
+    assert "医院" in widget.hint.value
+    widget.flow["hospital"].value = "both"
+    assert recorder.calls == [("ecomap", {"hospital": {"kind": "strong", "flow": "both"}})]
+    widget.kind["insurance"].value = "stressful"
+    widget.flow["insurance"].value = "to_centre"
+    assert "<polyline" in widget.drawing.value and 'marker-start="url(#arrow-stressful)"' in widget.drawing.value
+    widget.kind["hospital"].value = ""  # taken away again
+    assert recorder.calls[-1] == ("ecomap", {"insurance": {"kind": "stressful", "flow": "to_centre"}})
+    assert widget.flow["hospital"].disabled
+
+
+def test_ecomap_widget_restores_a_saved_answer_and_ignores_what_does_not_fit(case: Case) -> None:
+    saved = {"insurance": {"kind": "tenuous", "flow": "from_centre"}, "hospital": {"kind": "close", "flow": "x"}}
+    widget, recorder = widget_for(case, "ecomap", value=saved)
+    assert widget.value == {"insurance": {"kind": "tenuous", "flow": "from_centre"}}
+    assert widget.kind["hospital"].value == "" and recorder.calls == []
+    assert 'stroke-dasharray="7 6"' in widget.drawing.value
