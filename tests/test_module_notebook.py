@@ -198,6 +198,9 @@ def test_every_case_opens_in_its_module_notebook_in_chinese_and_gives_feedback(
     )
     state = widget_state_text(practice)
     assert case.title.get("zh") in state and case.exercises[-1].title.get("zh") in state
+    # every chart of the case is drawn (an embedded PNG each), and every ecomap starts empty
+    assert state.count("data:image/png;base64,") >= len(case.charts())
+    assert state.count('class="swtrain-ecomap-drawing"') == sum(e.type == "ecomap" for e in case.exercises)
     FileStore(tmp_path / "R").save(answers(case_id, {}, trainee="t001"))
     feedback = run_module(
         tmp_path,
@@ -210,3 +213,5 @@ def test_every_case_opens_in_its_module_notebook_in_chinese_and_gives_feedback(
     )
     text = outputs_text(feedback)
     assert case.title.en in text and text.count("swtrain-feedback") == len(case.exercises)
+    exercise_charts = sum(1 for e in case.exercises if e.chart)
+    assert text.count("data:image/png;base64,") >= exercise_charts
