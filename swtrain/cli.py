@@ -339,3 +339,59 @@ def export_lms_command(out: Path, roster: Path, assignment: str, canvas_id: int 
     click.echo(
         f"Not on the roster: {len(done.not_on_roster)}; no submission: {len(done.no_submission)} (see {done.unmatched})"
     )
+
+
+@main.command("instruments")
+def instruments_command() -> None:
+    """List the screening instruments: id, name, number of items, licence class and whether item wording is
+    shipped (class A only)."""
+    from .instruments import all_instruments
+
+    try:
+        rows: list[tuple[str, ...]] = [
+            (i.id, i.name.en, str(len(i.items)), i.licence, "yes" if i.wording_shipped else "no")
+            for i in all_instruments()
+        ]
+    except SwtrainError as exc:
+        raise _fail(exc) from None
+    rows.insert(0, ("id", "name", "items", "licence", "wording"))
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    for row in rows:
+        click.echo("  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]]))
+
+
+@main.command("score", context_settings={"ignore_unknown_options": True})
+@click.argument("instrument")
+@click.argument("values", nargs=-1)
+@click.option(
+    "--bands",
+    "bands_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML file of bands (schema_version, instrument, source, bands) for an instrument that ships none (SSRS).",
+)
+def score_command(instrument: str, values: tuple[str, ...], bands_file: Path | None) -> None:
+    """Score INSTRUMENT from VALUES, one per item in item order; '' or '-' for a missing item.
+
+    Or give each value as NUMBER=VALUE (1=2 4=0). SSRS item 5 has sub-items: in
+    order they are the values of 1-4, 5A-5E, 6-10 (14 values), or 5A=3 ... 5E=2.
+    GDS-15 takes 1 or yes, 0 or no. Prints the total or mean and the band, or
+    exits 1 naming the item and the allowed values.
+    """
+    from .instruments import load_bands, load_instrument, parse_values, score
+
+    try:
+        chosen = load_instrument(instrument)
+        result = score(chosen, parse_values(values), bands=load_bands(bands_file) if bands_file else None)
+    except SwtrainError as exc:
+        raise _fail(exc) from None
+    click.echo(f"{chosen.id}: {result.rule} {result.value:.4g} (range {result.minimum:g}-{result.maximum:g})")
+    click.echo(f"band: {result.band.label.en if result.band else 'none shipped (pass --bands FILE to use your own)'}")
+    for part in result.subscales:
+        shown = "not scored" if part.value is None else f"{part.value:.4g}"
+        click.echo(f"{part.id}: {shown}" + (f" ({part.band.label.en})" if part.band else ""))
+    for cutoff in result.cutoffs:
+        click.echo(f"cut-off: {cutoff.label.en}")
+    if result.missing:
+        click.echo(f"missing items: {', '.join(map(str, result.missing))}")
+    for number in result.safety_items:
+        click.echo(f"safety: item {number} is above its lowest answer; assess safety before anything else")
