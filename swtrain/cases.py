@@ -49,6 +49,8 @@ from .models import (
     NumericKey,
     Ordering,
     OrderingKey,
+    Screening,
+    ScreeningKey,
     SingleChoice,
     SingleChoiceKey,
 )
@@ -101,13 +103,20 @@ def load_case_file(path: Path) -> Case:
         case = Case.model_validate(data)
     except ValidationError as exc:
         raise CaseInvalid.from_validation_error(path, exc, lines) from None
-    problems = datasets.reference_problems(case)
+    problems = case_problems(case)
     for problem in problems:
         problem.line = nearest_line(lines, problem.field)
     if problems:
         raise CaseInvalid(path, problems)
     datasets.read_datasets(case, path.parent)
     return case
+
+
+def case_problems(case: Case) -> list[Problem]:
+    """What the schema cannot see: tables and charts naming undeclared data, unknown instruments."""
+    from . import screening
+
+    return datasets.reference_problems(case) + screening.case_problems(case)
 
 
 def _require_version(
@@ -198,6 +207,10 @@ def _entry_problems(exercise: Exercise, entry: ExerciseKey, field: str) -> list[
         systems = {s.value for s in exercise.systems}
         need(list(entry.links), systems, f"{field}.links", "systems")
         need(list(entry.feedback), systems, f"{field}.feedback", "systems")
+    elif isinstance(exercise, Screening) and isinstance(entry, ScreeningKey):
+        from . import screening
+
+        problems.extend(screening.key_problems(exercise, entry, field))
     elif isinstance(exercise, Numeric) and isinstance(entry, NumericKey):
         if entry.answer == "sum" and not exercise.given_labels:
             problems.append(

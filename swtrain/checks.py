@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from . import datasets
 from .anonymise import findings as anonymisation_findings
-from .cases import CASE_FILE, KEY_FILE, key_problems
+from .cases import CASE_FILE, KEY_FILE, case_problems, key_problems
 from .errors import CaseInvalid, DataFileError, DatasetInvalid, KeyInvalid, nearest_line
 from .models import REQUIRED_LANGUAGES, Case, Key
 from .yamlfile import read_yaml
@@ -70,7 +70,7 @@ def check_case_dir(folder: Path) -> list[Finding]:
 def _dataset_findings(case: Case, folder: Path) -> Iterator[Finding]:
     """Charts naming what is not declared, CSV files that do not fit, and identifiers in a cell."""
     lines = read_yaml(folder / CASE_FILE, CaseInvalid)[1]
-    for p in datasets.reference_problems(case):
+    for p in case_problems(case):
         yield Finding(
             folder / CASE_FILE, nearest_line(lines, p.field), p.field, f"found {p.value!r}, expected {p.expected}"
         )

@@ -15,7 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from .cases import load_case, load_key
-from .models import ECOMAP_FLOWS, ECOMAP_KINDS, Case, Classification, Ecomap, Key, Responses
+from .models import (
+    ECOMAP_FLOWS,
+    ECOMAP_KINDS,
+    Case,
+    Classification,
+    Ecomap,
+    Key,
+    Responses,
+    Screening,
+    ScreeningKey,
+)
 from .store import FileStore
 from .variants import derive_variant
 
@@ -68,7 +78,27 @@ def _answer(exercise: Any, entry: Any, variant: int, right: bool, language: str,
             system = rng.choice([s.value for s in exercise.systems])
             links[system] = {"kind": rng.choice(ECOMAP_KINDS), "flow": rng.choice(ECOMAP_FLOWS)}
         return {s.value: links[s.value] for s in exercise.systems if s.value in links}
+    if isinstance(exercise, Screening):
+        return _screening_answer(exercise, entry, right, rng)
     raise ValueError(kind)
+
+
+def _screening_answer(exercise: Screening, entry: ScreeningKey, right: bool, rng: random.Random) -> dict[str, Any]:
+    from .screening import instrument_of, own_score
+
+    instrument = instrument_of(exercise)
+    ratings = dict(entry.items)
+    if not right:
+        number = rng.choice(list(ratings))
+        allowed = [r.value for r in instrument.values_of(instrument.item(number))]
+        ratings[number] = rng.choice(allowed)
+    value, band, _ = own_score(instrument, ratings)
+    result = {"next": entry.next_step if right else rng.choice([o.value for o in exercise.next_steps])}
+    if value is not None:
+        result["total"] = f"{value:g}" if right or rng.random() < 0.5 else f"{value + 1:g}"
+    if band is not None:
+        result["band"] = str(instrument.bands.index(band))
+    return {"items": {str(n): str(v) for n, v in ratings.items()}, "result": result}
 
 
 def demo_responses(case: Case, key: Key, trainee_id: str, rng: random.Random) -> Responses:

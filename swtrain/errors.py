@@ -149,6 +149,7 @@ _UNION_TAGS = {
     "free_text",
     "chart_choice",
     "ecomap",
+    "screening",
     "DataStat",
     "str",
     "float",

@@ -41,6 +41,8 @@ from .models import (
     Ordering,
     OrderingKey,
     Responses,
+    Screening,
+    ScreeningKey,
     SingleChoice,
     SingleChoiceKey,
     Status,
@@ -340,6 +342,18 @@ def _need_links(value: Any, systems: dict[str, str], msg: Messages) -> dict[str,
     return value
 
 
+def _screening(
+    ex: Screening, key: ScreeningKey, value: Any, variant: int, msg: Messages, reveal: bool
+) -> tuple[float, list[str]]:
+    from . import screening
+
+    try:
+        answer = screening.read_answer(value, ex)
+    except ValueError as exc:
+        raise _Invalid(msg("The saved screening answer does not fit the form: {problem}", problem=str(exc))) from None
+    return screening.grade(ex, key, answer, msg, reveal)
+
+
 _SCORERS: dict[str, Callable[..., tuple[float | None, list[str]]]] = {
     "single_choice": _single,
     "multiple_choice": _multiple,
@@ -349,4 +363,5 @@ _SCORERS: dict[str, Callable[..., tuple[float | None, list[str]]]] = {
     "free_text": _free_text,
     "chart_choice": _single,
     "ecomap": _ecomap,
+    "screening": _screening,
 }

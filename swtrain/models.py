@@ -270,6 +270,24 @@ class Ecomap(ExerciseBase):
     _check = field_validator("systems")(lambda cls, v: _unique_values(v, "systems"))
 
 
+class Screening(ExerciseBase):
+    """Fill in a screening instrument for a client from the case, score it and interpret it.
+
+    `instrument` is an id of the registry (swtrain.instruments); the form
+    shows item wording only where the instrument's licence allows. The
+    answer holds the trainee's rating of each item ({"items": {"1": "2"}})
+    and their result ({"result": {"total": "11", "band": "2", "next": "refer"}},
+    band being the index of a band of the instrument).
+    """
+
+    type: Literal["screening"]
+    instrument: Slug
+    client: Text
+    next_steps: Annotated[tuple[Option, ...], Field(min_length=2)]
+
+    _check = field_validator("next_steps")(lambda cls, v: _unique_values(v, "next_steps"))
+
+
 class FreeText(ExerciseBase):
     """A written answer, scored by a person against the key's rubric."""
 
@@ -278,11 +296,19 @@ class FreeText(ExerciseBase):
 
 
 Exercise = Annotated[
-    SingleChoice | MultipleChoice | Ordering | Classification | Numeric | FreeText | ChartChoice | Ecomap,
+    SingleChoice | MultipleChoice | Ordering | Classification | Numeric | FreeText | ChartChoice | Ecomap | Screening,
     Field(discriminator="type"),
 ]
 ExerciseType = Literal[
-    "single_choice", "multiple_choice", "ordering", "classification", "numeric", "free_text", "chart_choice", "ecomap"
+    "single_choice",
+    "multiple_choice",
+    "ordering",
+    "classification",
+    "numeric",
+    "free_text",
+    "chart_choice",
+    "ecomap",
+    "screening",
 ]
 
 
@@ -511,6 +537,26 @@ class FreeTextKey(KeyBase):
     model_answer: Text | None = None
 
 
+class ScreeningKey(KeyBase):
+    """The ratings the case material supports, and the right next step.
+
+    Grading (points split): ratings 40% (the share of items within
+    `item_tolerance` of the key), total 20% and band 20% (each judged against
+    the trainee's own ratings, so a slip in one step is not counted twice;
+    an instrument without bands gives the band's share to the total), next
+    step 20%. If the trainee rates an item that calls for a safety check
+    (PHQ-9 item 9) above its lowest answer, the right next step is
+    `safety_step`, whatever `next_step` says.
+    """
+
+    type: Literal["screening"]
+    items: Annotated[Mapping[int, int], Field(min_length=1)]
+    item_tolerance: Annotated[int, Field(ge=0, le=3)] = 0
+    next_step: Slug
+    safety_step: Slug | None = None
+    feedback: Mapping[str, Text] = Field(default_factory=dict)
+
+
 ExerciseKey = Annotated[
     SingleChoiceKey
     | MultipleChoiceKey
@@ -519,7 +565,8 @@ ExerciseKey = Annotated[
     | NumericKey
     | FreeTextKey
     | ChartChoiceKey
-    | EcomapKey,
+    | EcomapKey
+    | ScreeningKey,
     Field(discriminator="type"),
 ]
 

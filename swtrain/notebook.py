@@ -203,6 +203,7 @@ class CaseSession:
                 on_answer=self.answer,
                 number=number,
                 draw=self._draw,
+                practice=self.mode == "practice",
             )
             widget.show(self._practice_feedback(exercise.id))
             self.exercise_widgets[exercise.id] = widget

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import ecomap
 from .i18n import Messages
-from .models import Case, Ecomap, Exercise, ExerciseGrade, Grade, Interview, Numeric, Section, Text
+from .models import Case, Ecomap, Exercise, ExerciseGrade, Grade, Interview, Numeric, Screening, Section, Text
 
 STYLE = {
     "note": "border-left:4px solid #b45309;background:#fff7ed;padding:6px 10px;margin:6px 0;color:#7c2d12",
@@ -180,6 +180,8 @@ def answer_text(exercise: Exercise, value: Any, variant: int, msg: Messages) -> 
     if isinstance(value, list):
         joiner = " → " if exercise.type == "ordering" else "; "
         return joiner.join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(exercise, Screening) and isinstance(value, dict):
+        return _screening_text(exercise, value, msg)
     if isinstance(exercise, Ecomap) and isinstance(value, dict):
         systems = {s.value: s.label.get(lang) for s in exercise.systems}
         return ecomap.describe(value, systems, exercise.centre.get(lang), msg)
@@ -191,3 +193,23 @@ def answer_text(exercise: Exercise, value: Any, variant: int, msg: Messages) -> 
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+def _screening_text(exercise: Screening, value: dict[str, Any], msg: Messages) -> str:
+    """A screening answer in words: the ratings, then total, band and next step as given."""
+    from .screening import bands_of
+
+    found_items, found_result = value.get("items"), value.get("result")
+    items: dict[str, Any] = found_items if isinstance(found_items, dict) else {}
+    result: dict[str, Any] = found_result if isinstance(found_result, dict) else {}
+    parts = [msg("Ratings: {ratings}", ratings=" ".join(f"{n}:{v}" for n, v in items.items()) or "–")]
+    if result.get("total"):
+        parts.append(msg("Score: {value}", value=result["total"]))
+    bands = bands_of(exercise)
+    band = str(result.get("band", ""))
+    if band.isdigit() and int(band) < len(bands):
+        parts.append(msg("Band: {band}", band=bands[int(band)].label.get(msg.language)))
+    steps = {o.value: o.label.get(msg.language) for o in exercise.next_steps}
+    if result.get("next") in steps:
+        parts.append(msg("Next step: {step}", step=steps[result["next"]]))
+    return "; ".join(parts)

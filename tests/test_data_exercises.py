@@ -252,3 +252,109 @@ def test_ecomap_widget_restores_a_saved_answer_and_ignores_what_does_not_fit(cas
     assert widget.value == {"insurance": {"kind": "tenuous", "flow": "from_centre"}}
     assert widget.kind["hospital"].value == "" and recorder.calls == []
     assert 'stroke-dasharray="7 6"' in widget.drawing.value
+
+
+# --- screening -------------------------------------------------------------------
+
+KEY_RATINGS = {"1": "2", "2": "2", "3": "1", "4": "2", "5": "1", "6": "1", "7": "2", "8": "0", "9": "0"}
+
+
+def test_a_screening_answer_matching_the_key_earns_every_point(case: Case, key: Key) -> None:
+    answer = {"items": KEY_RATINGS, "result": {"total": "11", "band": "2", "next": "refer"}}
+    result = grade(case, key, "phq9", answer)
+    assert result.status == "correct" and result.score == 5
+    assert "Ratings: 9 of 9 items match what the case shows." in result.feedback
+
+
+def test_total_and_band_are_judged_on_the_trainees_own_ratings(case: Case, key: Key) -> None:
+    # item 1 rated 0 (2 off: outside the tolerance of 1): the own total is 9, mild (band 1)
+    ratings = {**KEY_RATINGS, "1": "0"}
+    consistent = grade(case, key, "phq9", {"items": ratings, "result": {"total": "9", "band": "1", "next": "refer"}})
+    assert consistent.score == pytest.approx(5 * (0.4 * 8 / 9 + 0.2 + 0.2 + 0.2), abs=1e-4)
+    assert "Look again at items 1." in consistent.feedback
+    wrong_sum = grade(case, key, "phq9", {"items": ratings, "result": {"total": "11", "band": "1", "next": "refer"}})
+    assert wrong_sum.score == pytest.approx(5 * (0.4 * 8 / 9 + 0.2 + 0.2), abs=1e-4)
+    assert "Your ratings give 9." in wrong_sum.feedback
+    hidden = grade(case, key, "phq9", {"items": ratings, "result": {"total": "11"}}, reveal=False)
+    assert "Check the total of your ratings." in hidden.feedback and "Your ratings give 9." not in hidden.feedback
+
+
+def test_an_item_9_rating_above_0_makes_a_safety_assessment_the_right_next_step(case: Case, key: Key) -> None:
+    ratings = {**KEY_RATINGS, "9": "1"}
+    refer = grade(case, key, "phq9", {"items": ratings, "result": {"total": "12", "band": "2", "next": "refer"}})
+    assert refer.score == pytest.approx(5 * 0.8)
+    assert any("a safety assessment comes before anything else" in line for line in refer.feedback)
+    assert "The next step: Assess her safety now" in refer.feedback
+    safety = grade(case, key, "phq9", {"items": ratings, "result": {"total": "12", "band": "2", "next": "safety"}})
+    assert safety.score == pytest.approx(5.0)
+
+
+def test_unscorable_ratings_and_answers_that_do_not_fit(case: Case, key: Key) -> None:
+    few = grade(case, key, "phq9", {"items": {"1": "2"}, "result": {"next": "watch"}}, language="zh")
+    assert few.status == "partial"
+    assert any("phq-9 is not scored" in line for line in few.feedback)
+    assert "中度得分且压力如此之大，不能只是等待。" in few.feedback
+    for bad in (
+        {"items": {"1": "7"}},
+        {"items": {"12": "1"}},
+        {"result": {"next": "pray"}},
+        {"result": {"band": "9"}},
+        ["1"],
+    ):
+        result = grade(case, key, "phq9", bad)
+        assert result.status == "invalid" and result.score == 0, bad
+
+
+def test_a_screening_key_that_does_not_fit_its_instrument_is_refused(copy: Path) -> None:
+    path = copy / "mini-data" / "key.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("1: 2, 2: 2,", "1: 4, 2: 2,").replace("next_step: refer", "next_step: wait"), "utf-8")
+    with pytest.raises(KeyInvalid) as caught:
+        load_key(load_case("mini-data", copy), copy)
+    described = str(caught.value)
+    assert "exercises.phq9.items.1: found 4, expected one of 0, 1, 2, 3" in described
+    assert "exercises.phq9.next_step: found 'wait', expected one of the next_steps (refer, safety, watch)" in described
+    case_path = copy / "mini-data" / "case.yaml"
+    case_path.write_text(
+        case_path.read_text(encoding="utf-8").replace("instrument: phq-9", "instrument: phq9"), "utf-8"
+    )
+    with pytest.raises(
+        CaseInvalid, match=r"instrument: found 'phq9', expected an instrument id .* Did you mean 'phq-9'\?"
+    ):
+        load_case("mini-data", copy)
+
+
+def test_the_screening_form_saves_ratings_and_result_and_restores_them(case: Case) -> None:
+    widget, recorder = widget_for(case, "phq9", language="zh")
+    assert len(widget.items) == 10 and all(b.value is None for b in widget.items.values())
+    assert "完全不会" in [label for label, _ in widget.items[1].options]
+    footer = widget.controls.children[-1].value
+    assert "No permission required" not in footer and "无需许可" in footer and "教学译文" in footer
+    assert "Kroenke" in footer
+    widget.items[1].value = 2
+    widget.total.value = "１１"  # full-width digits, as a Chinese keyboard may give
+    widget.band.value = "2"
+    widget.next_step.value = "refer"
+    assert recorder.calls[-1] == (
+        "phq9",
+        {"items": {"1": "2"}, "result": {"total": "11", "band": "2", "next": "refer"}},
+    )
+    widget.total.value = "eleven"
+    assert "不是数字；未保存" in widget.status.value
+    assert len(recorder.calls) == 4
+    restored, _ = widget_for(case, "phq9", value=recorder.calls[-1][1])
+    assert restored.items[1].value == 2 and restored.band.value == "2" and restored.next_step.value == "refer"
+
+
+def test_in_practice_mode_item_9_above_0_brings_up_the_safety_prompt_at_once(case: Case) -> None:
+    practice = exercise_widget(
+        case.exercise("phq9"), value=None, variant=0, msg=messages("en"), on_answer=Recorder(), practice=True
+    )
+    assert practice.safety.value == ""
+    practice.items[9].value = 1
+    assert "Safety first" in practice.safety.value and "thoughts of death or self-harm" in practice.safety.value
+    practice.items[9].value = 0
+    assert practice.safety.value == ""
+    assessed, _ = widget_for(case, "phq9")
+    assessed.items[9].value = 2
+    assert assessed.safety.value == ""

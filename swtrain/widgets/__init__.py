@@ -18,6 +18,7 @@ from .ecomap import EcomapWidget
 from .free_text import FreeTextWidget
 from .numeric import NumericWidget, parse_number
 from .ordering import OrderingWidget
+from .screening import ScreeningWidget
 
 WIDGETS: dict[str, type[ExerciseWidget]] = {
     "single_choice": SingleChoiceWidget,
@@ -28,6 +29,7 @@ WIDGETS: dict[str, type[ExerciseWidget]] = {
     "free_text": FreeTextWidget,
     "chart_choice": ChartChoiceWidget,
     "ecomap": EcomapWidget,
+    "screening": ScreeningWidget,
 }
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "NumericWidget",
     "OnAnswer",
     "OrderingWidget",
+    "ScreeningWidget",
     "SingleChoiceWidget",
     "exercise_widget",
     "parse_number",
@@ -57,7 +60,18 @@ def exercise_widget(
     on_answer: OnAnswer,
     number: int | None = None,
     draw: Draw | None = None,
+    practice: bool = False,
 ) -> ExerciseWidget:
-    """The widget for `exercise`, showing the saved `value`; `draw` draws the case's charts."""
+    """The widget for `exercise`, showing the saved `value`; `draw` draws the case's charts;
+    `practice` shows what practice mode adds (the safety prompt of a screening form)."""
     widget_type: Any = WIDGETS[exercise.type]
-    return widget_type(exercise, value=value, variant=variant, msg=msg, on_answer=on_answer, number=number, draw=draw)
+    return widget_type(
+        exercise,
+        value=value,
+        variant=variant,
+        msg=msg,
+        on_answer=on_answer,
+        number=number,
+        draw=draw,
+        practice=practice,
+    )

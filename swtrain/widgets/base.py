@@ -49,8 +49,10 @@ class ExerciseWidget:
         on_answer: OnAnswer,
         number: int | None = None,
         draw: Draw | None = None,
+        practice: bool = False,
     ) -> None:
         self.exercise = exercise
+        self.practice = practice
         self.variant = variant
         self.msg = msg
         self.on_answer = on_answer
