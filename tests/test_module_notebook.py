@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -200,7 +201,7 @@ def test_every_case_opens_in_its_module_notebook_in_chinese_and_gives_feedback(
     assert case.title.get("zh") in state and case.exercises[-1].title.get("zh") in state
     # every chart of the case is drawn (an embedded PNG each), and every ecomap starts empty
     assert state.count("data:image/png;base64,") >= len(case.charts())
-    assert state.count('class="swtrain-ecomap-drawing"') == sum(e.type == "ecomap" for e in case.exercises)
+    assert state.count('class=\\"swtrain-ecomap-drawing\\"') == sum(e.type == "ecomap" for e in case.exercises)
     FileStore(tmp_path / "R").save(answers(case_id, {}, trainee="t001"))
     feedback = run_module(
         tmp_path,
@@ -212,6 +213,6 @@ def test_every_case_opens_in_its_module_notebook_in_chinese_and_gives_feedback(
         responses_dir=str(tmp_path / "R"),
     )
     text = outputs_text(feedback)
-    assert case.title.en in text and text.count("swtrain-feedback") == len(case.exercises)
+    assert html.escape(case.title.en) in text and text.count("swtrain-feedback") == len(case.exercises)
     exercise_charts = sum(1 for e in case.exercises if e.chart)
     assert text.count("data:image/png;base64,") >= exercise_charts
