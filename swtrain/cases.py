@@ -49,6 +49,8 @@ from .models import (
     NumericKey,
     Ordering,
     OrderingKey,
+    Scenario,
+    ScenarioKey,
     Screening,
     ScreeningKey,
     SingleChoice,
@@ -114,9 +116,9 @@ def load_case_file(path: Path) -> Case:
 
 def case_problems(case: Case) -> list[Problem]:
     """What the schema cannot see: tables and charts naming undeclared data, unknown instruments."""
-    from . import screening
+    from . import scenario, screening
 
-    return datasets.reference_problems(case) + screening.case_problems(case)
+    return datasets.reference_problems(case) + screening.case_problems(case) + scenario.problems(case)
 
 
 def _require_version(
@@ -207,6 +209,10 @@ def _entry_problems(exercise: Exercise, entry: ExerciseKey, field: str) -> list[
         systems = {s.value for s in exercise.systems}
         need(list(entry.links), systems, f"{field}.links", "systems")
         need(list(entry.feedback), systems, f"{field}.feedback", "systems")
+    elif isinstance(exercise, Scenario) and isinstance(entry, ScenarioKey):
+        from . import scenario
+
+        problems.extend(scenario.key_problems(exercise, entry, field))
     elif isinstance(exercise, Screening) and isinstance(entry, ScreeningKey):
         from . import screening
 

@@ -23,6 +23,8 @@ from .models import (
     Ecomap,
     Key,
     Responses,
+    Scenario,
+    ScenarioKey,
     Screening,
     ScreeningKey,
 )
@@ -80,7 +82,21 @@ def _answer(exercise: Any, entry: Any, variant: int, right: bool, language: str,
         return {s.value: links[s.value] for s in exercise.systems if s.value in links}
     if isinstance(exercise, Screening):
         return _screening_answer(exercise, entry, right, rng)
+    if isinstance(exercise, Scenario):
+        return _scenario_path(exercise, entry, right, rng)
     raise ValueError(kind)
+
+
+def _scenario_path(exercise: Scenario, entry: ScenarioKey, right: bool, rng: random.Random) -> list[str]:
+    """A walk to an end: the best-credited choice when `right`, else now and then another."""
+    scene = exercise.scene(exercise.start)
+    path: list[str] = []
+    while scene.choices and len(path) < 50:
+        ranked = sorted(scene.choices, key=lambda c: -entry.credit.get(c.id, 0))
+        choice = ranked[0] if right or rng.random() < 0.5 else rng.choice(scene.choices)
+        path.append(choice.id)
+        scene = exercise.scene(choice.goto)
+    return path
 
 
 def _screening_answer(exercise: Screening, entry: ScreeningKey, right: bool, rng: random.Random) -> dict[str, Any]:

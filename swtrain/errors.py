@@ -150,6 +150,7 @@ _UNION_TAGS = {
     "chart_choice",
     "ecomap",
     "screening",
+    "scenario",
     "DataStat",
     "str",
     "float",

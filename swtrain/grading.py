@@ -41,6 +41,8 @@ from .models import (
     Ordering,
     OrderingKey,
     Responses,
+    Scenario,
+    ScenarioKey,
     Screening,
     ScreeningKey,
     SingleChoice,
@@ -354,6 +356,19 @@ def _screening(
     return screening.grade(ex, key, answer, msg, reveal)
 
 
+def _scenario(
+    ex: Scenario, key: ScenarioKey, value: Any, variant: int, msg: Messages, reveal: bool
+) -> tuple[float, list[str]]:
+    from . import scenario
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Invalid(msg("The saved path is not a list of choices (found {found}).", found=type(value).__name__))
+    try:
+        return scenario.grade(ex, key, value, msg, reveal)
+    except scenario.PathError as exc:
+        raise _Invalid(msg("The saved path does not fit the scenario: {problem}", problem=str(exc))) from None
+
+
 _SCORERS: dict[str, Callable[..., tuple[float | None, list[str]]]] = {
     "single_choice": _single,
     "multiple_choice": _multiple,
@@ -364,4 +379,5 @@ _SCORERS: dict[str, Callable[..., tuple[float | None, list[str]]]] = {
     "chart_choice": _single,
     "ecomap": _ecomap,
     "screening": _screening,
+    "scenario": _scenario,
 }

@@ -288,6 +288,65 @@ class Screening(ExerciseBase):
     _check = field_validator("next_steps")(lambda cls, v: _unique_values(v, "next_steps"))
 
 
+class ScenarioCounter(Frozen):
+    """A named quantity a scenario's choices change (rapport, risk known, the family's budget)."""
+
+    id: Slug
+    label: Text
+    initial: int = 0
+    shown: bool = True
+    unit: Text | None = None
+
+
+class ScenarioChoice(Frozen):
+    """One choice at a decision point: where it leads and how it changes the counters."""
+
+    id: Slug
+    label: Text
+    goto: Slug
+    effects: Mapping[str, int] = Field(default_factory=dict)
+
+
+class Scene(Frozen):
+    """A moment of the scenario. With choices it is a decision point (two to four); without, an end."""
+
+    id: Slug
+    text: Text
+    speaker: Slug | None = None
+    content_note: Text | None = None
+    choices: tuple[ScenarioChoice, ...] = ()
+    allow_back: bool = False
+
+    @field_validator("choices")
+    @classmethod
+    def _two_to_four(cls, value: tuple[ScenarioChoice, ...]) -> tuple[ScenarioChoice, ...]:
+        if value and not 2 <= len(value) <= 4:
+            raise ValueError(f"two to four choices at a decision point (or none at an end scene), not {len(value)}")
+        return value
+
+    @property
+    def is_end(self) -> bool:
+        return not self.choices
+
+
+class Scenario(ExerciseBase):
+    """A branching interview: each choice leads to another scene and changes the counters.
+
+    The answer is the path: the ids of the choices made, in order. Choice ids
+    are unique in the scenario, so a path reads on its own. `swtrain check`
+    (swtrain.scenario.problems) checks that every scene is reachable, every
+    path can end, no loop lacks an exit and every counter is declared.
+    """
+
+    type: Literal["scenario"]
+    start: Slug
+    counters: tuple[ScenarioCounter, ...] = ()
+    scenes: Annotated[tuple[Scene, ...], Field(min_length=2)]
+
+    def scene(self, scene_id: str) -> Scene:
+        return next(s for s in self.scenes if s.id == scene_id)
+
+
 class FreeText(ExerciseBase):
     """A written answer, scored by a person against the key's rubric."""
 
@@ -296,7 +355,16 @@ class FreeText(ExerciseBase):
 
 
 Exercise = Annotated[
-    SingleChoice | MultipleChoice | Ordering | Classification | Numeric | FreeText | ChartChoice | Ecomap | Screening,
+    SingleChoice
+    | MultipleChoice
+    | Ordering
+    | Classification
+    | Numeric
+    | FreeText
+    | ChartChoice
+    | Ecomap
+    | Screening
+    | Scenario,
     Field(discriminator="type"),
 ]
 ExerciseType = Literal[
@@ -309,6 +377,7 @@ ExerciseType = Literal[
     "chart_choice",
     "ecomap",
     "screening",
+    "scenario",
 ]
 
 
@@ -557,6 +626,50 @@ class ScreeningKey(KeyBase):
     feedback: Mapping[str, Text] = Field(default_factory=dict)
 
 
+class CounterRule(Frozen):
+    """A counter that must stand at or above (or at or below) a value when the path reaches a scene.
+
+    For example: risk_known at least 1 on reaching the scene of Roberts'
+    stage 5 (the lethality assessment came first). `weight` is its share of
+    the exercise's points; a path that never reaches the scene is not judged
+    by the rule.
+    """
+
+    id: Slug
+    at_scene: Slug
+    counter: Slug
+    at_least: int | None = None
+    at_most: int | None = None
+    weight: Annotated[float, Field(gt=0, lt=1)]
+    feedback: Text
+
+    @model_validator(mode="after")
+    def _has_a_bound(self) -> CounterRule:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("at_least or at_most (the value the counter must reach or keep under)")
+        return self
+
+
+class ScenarioKey(KeyBase):
+    """Credit (0 to 1) and feedback per choice, and rules on counters.
+
+    The score: the rules' weights judged on the path, and the rest shared by
+    the decisions: the mean credit of the choices made, where an unfinished
+    path counts the fewest decisions still needed to reach an end as 0.
+    """
+
+    type: Literal["scenario"]
+    credit: Annotated[Mapping[str, Annotated[float, Field(ge=0, le=1)]], Field(min_length=1)]
+    feedback: Mapping[str, Text] = Field(default_factory=dict)
+    rules: tuple[CounterRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _weights_leave_room(self) -> ScenarioKey:
+        if sum(r.weight for r in self.rules) >= 1:
+            raise ValueError("rules whose weights add up to less than 1 (the rest is the decisions' share)")
+        return self
+
+
 ExerciseKey = Annotated[
     SingleChoiceKey
     | MultipleChoiceKey
@@ -566,7 +679,8 @@ ExerciseKey = Annotated[
     | FreeTextKey
     | ChartChoiceKey
     | EcomapKey
-    | ScreeningKey,
+    | ScreeningKey
+    | ScenarioKey,
     Field(discriminator="type"),
 ]
 

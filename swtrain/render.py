@@ -13,7 +13,19 @@ from typing import Any
 
 from . import ecomap
 from .i18n import Messages
-from .models import Case, Ecomap, Exercise, ExerciseGrade, Grade, Interview, Numeric, Screening, Section, Text
+from .models import (
+    Case,
+    Ecomap,
+    Exercise,
+    ExerciseGrade,
+    Grade,
+    Interview,
+    Numeric,
+    Scenario,
+    Screening,
+    Section,
+    Text,
+)
 
 STYLE = {
     "note": "border-left:4px solid #b45309;background:#fff7ed;padding:6px 10px;margin:6px 0;color:#7c2d12",
@@ -180,6 +192,9 @@ def answer_text(exercise: Exercise, value: Any, variant: int, msg: Messages) -> 
     if isinstance(value, list):
         joiner = " → " if exercise.type == "ordering" else "; "
         return joiner.join(labels.get(str(v), str(v)) for v in value)
+    if isinstance(exercise, Scenario) and isinstance(value, list):
+        choices = {c.id: c.label.get(lang) for scene in exercise.scenes for c in scene.choices}
+        return " → ".join(choices.get(str(v), str(v)) for v in value)
     if isinstance(exercise, Screening) and isinstance(value, dict):
         return _screening_text(exercise, value, msg)
     if isinstance(exercise, Ecomap) and isinstance(value, dict):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import Messages
-from ..models import Exercise
+from ..models import Case, Exercise
 from .base import Draw, ExerciseWidget, OnAnswer
 from .chart_choice import ChartChoiceWidget
 from .choice import MultipleChoiceWidget, SingleChoiceWidget
@@ -18,6 +18,7 @@ from .ecomap import EcomapWidget
 from .free_text import FreeTextWidget
 from .numeric import NumericWidget, parse_number
 from .ordering import OrderingWidget
+from .scenario import ScenarioWidget
 from .screening import ScreeningWidget
 
 WIDGETS: dict[str, type[ExerciseWidget]] = {
@@ -30,6 +31,7 @@ WIDGETS: dict[str, type[ExerciseWidget]] = {
     "chart_choice": ChartChoiceWidget,
     "ecomap": EcomapWidget,
     "screening": ScreeningWidget,
+    "scenario": ScenarioWidget,
 }
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "NumericWidget",
     "OnAnswer",
     "OrderingWidget",
+    "ScenarioWidget",
     "ScreeningWidget",
     "SingleChoiceWidget",
     "exercise_widget",
@@ -61,9 +64,11 @@ def exercise_widget(
     number: int | None = None,
     draw: Draw | None = None,
     practice: bool = False,
+    case: Case | None = None,
 ) -> ExerciseWidget:
     """The widget for `exercise`, showing the saved `value`; `draw` draws the case's charts;
-    `practice` shows what practice mode adds (the safety prompt of a screening form)."""
+    `practice` shows what practice mode adds (the safety prompt of a screening form, playing a scenario again);
+    `case` gives the people a scenario's scenes name."""
     widget_type: Any = WIDGETS[exercise.type]
     return widget_type(
         exercise,
@@ -74,4 +79,5 @@ def exercise_widget(
         number=number,
         draw=draw,
         practice=practice,
+        case=case,
     )

@@ -15,7 +15,7 @@ import ipywidgets as w
 
 from .. import render
 from ..i18n import Messages
-from ..models import AnswerValue, Chart, Exercise, ExerciseGrade
+from ..models import AnswerValue, Case, Chart, Exercise, ExerciseGrade
 
 # ipywidgets gives each radio and checkbox label one line's height and cuts
 # long labels with an ellipsis: a long option then covers the button below it
@@ -50,9 +50,11 @@ class ExerciseWidget:
         number: int | None = None,
         draw: Draw | None = None,
         practice: bool = False,
+        case: Case | None = None,
     ) -> None:
         self.exercise = exercise
         self.practice = practice
+        self.case = case
         self.variant = variant
         self.msg = msg
         self.on_answer = on_answer

@@ -1,0 +1,129 @@
+"""Scenario: a branching interview played scene by scene, every choice saved as it is made.
+
+The saved answer is the path (the choice ids in order), so a restart
+replays it and resumes at the same scene. Choices are shown in an order
+that depends on the trainee's variant; counters the case chooses to show
+are shown above the scene. "Back" appears only where the scene of the last
+decision allows it; in practice mode a finished scenario may be played again.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from .. import render
+from ..models import Scenario
+from ..scenario import PathError, replay
+from ..variants import shuffled
+from .base import ExerciseWidget
+
+
+class ScenarioWidget(ExerciseWidget):
+    def __init__(self, exercise: Scenario, value: Any = None, **kwargs: Any) -> None:
+        super().__init__(exercise, **kwargs)
+        self.scenario = exercise
+        saved = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        self.path = self._longest_valid(saved)
+        self.warning = ""
+        if self.path != saved and saved:
+            self.warning = self.msg(
+                "Part of the saved path no longer fits this scenario; it resumes where it still fits."
+            )
+        self.counters = w.HTML()
+        self.history = w.HTML()
+        self.scene = w.HTML()
+        self.choices = w.VBox()
+        self.back = w.Button(description=self.msg("Back"), icon="undo", layout=w.Layout(width="auto"))
+        self.back.on_click(lambda _b: self._go_back())
+        self.again = w.Button(description=self.msg("Play again"), icon="refresh", layout=w.Layout(width="auto"))
+        self.again.on_click(lambda _b: self._restart())
+        self._render()
+        self._finish(w.VBox([self.counters, self.history, self.scene, self.choices, w.HBox([self.back, self.again])]))
+
+    def _longest_valid(self, path: list[str]) -> list[str]:
+        for end in range(len(path), -1, -1):
+            try:
+                replay(self.scenario, path[:end])
+            except PathError:
+                continue
+            return path[:end]
+        return []
+
+    @property
+    def value(self) -> list[str] | None:
+        return list(self.path) or None
+
+    def _render(self) -> None:
+        msg = self.msg
+        lang = msg.language
+        walk = replay(self.scenario, self.path)
+        scene = self.scenario.scene(walk.here)
+        shown = [c for c in self.scenario.counters if c.shown]
+        now = walk.counters_now()
+        spans = "".join(
+            f'<span class="swtrain-counter" data-counter="{c.id}" style="{render.STYLE["neutral"]}">'
+            f"{escape(c.label.get(lang))}: <b>{now[c.id]:g}</b> {escape(c.unit.get(lang) if c.unit else '')}</span>"
+            for c in shown
+        )
+        style = "display:flex;gap:16px;flex-wrap:wrap;margin:4px 0"
+        self.counters.value = f'<div class="swtrain-counters" style="{style}">{spans}</div>' if shown else ""
+        labels = {c.id: c.label.get(lang) for s in self.scenario.scenes for c in s.choices}
+        if self.path:
+            steps = "".join(f"<li>{escape(labels[c])}</li>" for c in self.path)
+            title = msg("Your path so far ({count} decisions)", count=len(self.path))
+            self.history.value = f"<details><summary>{escape(title)}</summary><ol>{steps}</ol></details>"
+        else:
+            self.history.value = ""
+        speaker = ""
+        if scene.speaker:
+            person = self.case.person(scene.speaker) if self.case else None
+            who = (
+                person.name.get(lang)
+                if person
+                else msg("Social worker")
+                if scene.speaker == "worker"
+                else scene.speaker
+            )
+            speaker = f"<b>{escape(who)}:</b> "
+        warning = f'<div style="{render.STYLE["partial"]}">{escape(self.warning)}</div>' if self.warning else ""
+        the_end = msg("The end of this scenario.")
+        end = f"<p><i>{escape(the_end)}</i></p>" if scene.is_end else ""
+        self.scene.value = (
+            f'<div class="swtrain-scene" data-scene="{scene.id}" style="{render.STYLE["box"]}">{warning}'
+            f"{render.content_note(scene.content_note, msg)}{speaker}{render.markdown(scene.text.get(lang))}{end}</div>"
+        )
+        buttons = []
+        for choice in shuffled(scene.choices, self.variant, f"{self.scenario.id}/{scene.id}"):
+            button = w.Button(
+                description=choice.label.get(lang),
+                tooltip=choice.label.get(lang),
+                layout=w.Layout(width="auto", height="auto", margin="2px 0"),
+            )
+            button.add_class(f"swtrain-choice-{choice.id}")
+            button.add_class("swtrain-choice")
+            button.on_click(lambda _b, chosen=choice.id: self._choose(chosen))
+            buttons.append(button)
+        self.choices.children = buttons
+        previous = self.scenario.scene(walk.scenes[-2]) if len(walk.scenes) > 1 else None
+        self.back.layout.display = "" if previous is not None and previous.allow_back else "none"
+        self.again.layout.display = "" if scene.is_end and self.practice else "none"
+
+    def _choose(self, choice_id: str) -> None:
+        self.warning = ""
+        self.path.append(choice_id)
+        self._render()
+        self._answer(list(self.path))
+
+    def _go_back(self) -> None:
+        if self.path:
+            self.path.pop()
+            self._render()
+            self._answer(list(self.path))
+
+    def _restart(self) -> None:
+        self.path = []
+        self._render()
+        self._answer([])
