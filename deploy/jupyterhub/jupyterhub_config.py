@@ -1,0 +1,77 @@
+"""JupyterHub for one swtrain course on one server: one user per trainee, the course pulled into each home.
+
+    jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
+
+Site settings come from the environment, so this file is used as it is (see README.md):
+
+    SWTRAIN_HUB_ROOT         folder for the hub's database and cookie secret   (/srv/jupyterhub)
+    SWTRAIN_HUB_BIND_URL     where the hub listens; put HTTPS in front of it   (http://127.0.0.1:8000)
+    SWTRAIN_HUB_VENV         the single-user environment with swtrain         (/opt/swtrain/venv)
+    SWTRAIN_HUB_TRAINEES     a file of trainee user names, one a line          (SWTRAIN_HUB_ROOT/trainees.txt)
+    SWTRAIN_HUB_INSTRUCTORS  comma-separated admin user names                  (instructor)
+    SWTRAIN_HUB_COURSE_DIR   the nbgitpuller targetpath in each home           (course)
+    SWTRAIN_HUB_CULL_IDLE    seconds before an idle server is stopped; 0: never (3600)
+"""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+c = get_config()  # type: ignore[name-defined]  # noqa: F821  (JupyterHub's config loader provides it)
+
+root = Path(os.environ.get("SWTRAIN_HUB_ROOT", "/srv/jupyterhub"))
+venv = Path(os.environ.get("SWTRAIN_HUB_VENV", "/opt/swtrain/venv"))
+course_dir = os.environ.get("SWTRAIN_HUB_COURSE_DIR", "course")
+trainees_file = Path(os.environ.get("SWTRAIN_HUB_TRAINEES", str(root / "trainees.txt")))
+instructors = {n.strip() for n in os.environ.get("SWTRAIN_HUB_INSTRUCTORS", "instructor").split(",") if n.strip()}
+cull_idle = int(os.environ.get("SWTRAIN_HUB_CULL_IDLE", "3600"))
+
+c.JupyterHub.bind_url = os.environ.get("SWTRAIN_HUB_BIND_URL", "http://127.0.0.1:8000")
+c.JupyterHub.db_url = f"sqlite:///{root / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(root / "jupyterhub_cookie_secret")
+
+# --- who may log in ----------------------------------------------------------------------------
+# One account per trainee, named like the trainee_id the course uses: `swtrain collect` takes the
+# user name as the trainee id. PAM (the server's own accounts) suits a small course; a university
+# replaces it with its single sign-on (README.md: LTI from the LMS, or OAuth / OpenID Connect).
+c.JupyterHub.authenticator_class = "pam"
+c.Authenticator.admin_users = instructors
+if trainees_file.is_file():
+    c.Authenticator.allowed_users = {
+        line.split("#", 1)[0].strip()
+        for line in trainees_file.read_text(encoding="utf-8").splitlines()
+        if line.split("#", 1)[0].strip()
+    }
+# The instructor (an admin) starts and stops servers but cannot open a trainee's files through the
+# hub: answers reach the instructor only through `swtrain collect`.
+c.JupyterHub.admin_access = False
+
+# --- each trainee's server ---------------------------------------------------------------------
+# Every trainee runs as their own Unix user in their own home (mode 0700), so no trainee can read
+# another's answers; the instructor collects them with root or group rights (README.md).
+c.JupyterHub.spawner_class = "localprocess"
+c.Spawner.cmd = [str(venv / "bin" / "jupyterhub-singleuser")]
+c.Spawner.notebook_dir = "~"
+# Trainees land on the course's index; until the course is pulled the link in README.md does it.
+c.Spawner.default_url = f"/lab/tree/{course_dir}/notebooks/index.ipynb"
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 60
+c.Spawner.mem_limit = "1G"  # enforced by container spawners (Kubernetes); advisory for local processes
+
+# --- stop idle servers -------------------------------------------------------------------------
+# Answers are saved as they are given, so stopping an idle server loses nothing.
+if cull_idle > 0 and shutil.which("jupyterhub-idle-culler", path=str(Path(sys.executable).parent)):
+    c.JupyterHub.load_roles = [
+        {
+            "name": "idle-culler",
+            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+            "services": ["idle-culler"],
+        }
+    ]
+    c.JupyterHub.services = [
+        {
+            "name": "idle-culler",
+            "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={cull_idle}"],
+        }
+    ]

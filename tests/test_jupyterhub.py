@@ -1,0 +1,173 @@
+"""The course server: the deployment's JupyterHub config, and a real hub on loopback with two trainees.
+
+The integration test starts JupyterHub with deploy/jupyterhub/jupyterhub_config.py
+(only ports, authenticator, spawner and paths replaced), configurable-http-proxy
+from npm and a local-process spawner; each trainee logs in with a password and
+starts their server; the course is copied into each home as nbgitpuller would;
+the module notebook runs cell by cell in a kernel of each trainee's server,
+through the proxy, and answers as the widgets do; then `swtrain collect` reads
+both homes and `swtrain grade` grades both trainees.
+
+Run by hand without configurable-http-proxy or node the test is skipped; with CI set it fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from traitlets.config.loader import PyFileConfigLoader
+
+from swtrain.cli import main
+
+from .browser_support import Budget, running_in_ci
+from .conftest import ROOT
+from .hub_support import DEPLOY_CONFIG, Hub, KernelChannel, missing_for_hub, start_hub
+
+TRAINEES = {"trainee1": "lethality", "trainee2": "rapport"}  # each one's answer to the first exercise
+CASE_ID = "child-in-crisis"
+NOTEBOOK = "course/notebooks/crisis_intervention.ipynb"
+PASSWORD = "course-test-password"
+TOTAL_SECONDS = 150  # hub start to grades; a normal run takes about 25 s
+
+
+def test_the_deployment_config_loads_and_opens_the_course_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWTRAIN_HUB_ROOT", "/srv/hub-test")
+    monkeypatch.setenv("SWTRAIN_HUB_INSTRUCTORS", "lee, wang")
+    config = PyFileConfigLoader(DEPLOY_CONFIG.name, path=str(DEPLOY_CONFIG.parent)).load_config()
+    assert config.Spawner.default_url == "/lab/tree/course/notebooks/index.ipynb"
+    assert config.Authenticator.admin_users == {"lee", "wang"}
+    assert config.JupyterHub.db_url == "sqlite:////srv/hub-test/jupyterhub.sqlite"
+    assert config.JupyterHub.admin_access is False
+    from jupyterhub.app import JupyterHub
+
+    hub = JupyterHub(config=config)
+    assert hub.authenticator_class.__name__ == "PAMAuthenticator"
+    assert hub.spawner_class.__name__ == "LocalProcessSpawner"
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[tuple[Hub, Budget]]:
+    problem = missing_for_hub()
+    if problem:
+        if running_in_ci():
+            pytest.fail(f"The JupyterHub test must run in CI, but {problem}.", pytrace=False)
+        pytest.skip(problem)
+    budget = Budget(TOTAL_SECONDS)
+    (tmp_path / "homes").mkdir()
+    started = start_hub(tmp_path, tmp_path / "homes", PASSWORD)
+    try:
+        started.wait_until_ready(budget)
+        yield started, budget
+    finally:
+        started.stop()
+
+
+def log_in(hub: Hub, user: str, password: str) -> Any:
+    """A browser-like session logged in to the hub with the login form (or AssertionError)."""
+    import requests
+
+    session = requests.Session()
+    session.get(f"{hub.url}/hub/login", timeout=10).raise_for_status()
+    form = {"username": user, "password": password, "_xsrf": session.cookies.get("_xsrf", "")}
+    answer = session.post(f"{hub.url}/hub/login", data=form, allow_redirects=False, timeout=10)
+    assert answer.status_code == 302, f"{user} could not log in: {answer.status_code}\n{hub.log_tail()}"
+    return session
+
+
+def copy_course(home: Path) -> None:
+    """The course as nbgitpuller leaves it in a home: `course/` with notebooks/ and casedata/ (one case here)."""
+    notebooks = home / "course" / "notebooks"
+    notebooks.mkdir(parents=True)
+    for name in ("index.ipynb", Path(NOTEBOOK).name):
+        shutil.copy2(ROOT / "notebooks" / name, notebooks / name)
+    (home / "course" / "casedata").mkdir()
+    shutil.copy2(ROOT / "casedata" / "modules.yaml", home / "course" / "casedata" / "modules.yaml")
+    shutil.copytree(ROOT / "casedata" / CASE_ID, home / "course" / "casedata" / CASE_ID)
+
+
+def run_module_notebook(hub: Hub, user: str, token: str, budget: Budget) -> str:
+    """Run the module notebook in a kernel of `user`'s server, then answer as the widgets do; what it printed."""
+    notebook = hub.api("GET", f"user/{user}/api/contents/{NOTEBOOK}", token=token)["content"]
+    cells = [nbformat.from_dict(cell) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    assert "parameters" in cells[0].metadata.get("tags", []), "the module notebook's first code cell is not parameters"
+    # papermill's way: the parameters cell runs first, and a cell after it sets this run's values.
+    injected = f'case_id = "{CASE_ID}"\ntrainee_id = "{user}"\nmode = "practice"'
+    code = [cells[0].source, injected, *(cell.source for cell in cells[1:])]
+    code.append(
+        f'session.answer("first-priority", {TRAINEES[user]!r})\n'
+        'session.answer("crisis-signs", ["coping-fails", "sleep-food"])\n'
+        "print(session.responses.trainee_id, sorted(session.responses.answers))"
+    )
+    kernel_session = hub.api(
+        "POST",
+        f"user/{user}/api/sessions",
+        {"path": NOTEBOOK, "type": "notebook", "name": "", "kernel": {"name": "python3"}},
+        token=token,
+        expect=201,
+    )
+    channel = KernelChannel(hub, user, kernel_session["kernel"]["id"], token, budget)
+    try:
+        printed = "".join(channel.execute(source, cap_seconds=60) for source in code)
+    finally:
+        channel.close()
+        hub.api("DELETE", f"user/{user}/api/sessions/{kernel_session['id']}", token=token, expect=204)
+    return printed
+
+
+def test_two_trainees_work_on_a_real_hub_and_the_instructor_collects_and_grades_both(
+    hub: tuple[Hub, Budget], tmp_path: Path
+) -> None:
+    server, budget = hub
+    started = time.monotonic()
+    homes = tmp_path / "homes"
+    # An outsider and a wrong password are refused; each trainee logs in and starts their own server.
+    for user, password in (("mallory", PASSWORD), ("trainee1", "wrong")):
+        with pytest.raises(AssertionError, match="could not log in"):
+            log_in(server, user, password)
+    for user in TRAINEES:
+        browser = log_in(server, user, PASSWORD)
+        assert browser.get(f"{server.url}/hub/api/user", timeout=10).json()["name"] == user
+        xsrf = {"X-XSRFToken": browser.cookies.get("_xsrf", "")}
+        spawn = browser.post(f"{server.url}/hub/api/users/{user}/server", headers=xsrf, timeout=30)
+        assert spawn.status_code in (201, 202), f"{user}'s server did not start: {spawn.text}\n{server.log_tail()}"
+    tokens = {}
+    for user in TRAINEES:
+        server.wait_for_server(user, budget)
+        copy_course(homes / user)
+        created = server.api("POST", f"hub/api/users/{user}/tokens", {"note": "test", "expires_in": 600}, expect=201)
+        tokens[user] = created["token"]
+    # A trainee's token does not open another trainee's server.
+    status, _ = server.request("GET", "user/trainee2/api/contents/course", token=tokens["trainee1"])
+    assert status == 403
+
+    for user in TRAINEES:
+        printed = run_module_notebook(server, user, tokens[user], budget)
+        assert printed.strip().endswith(f"{user} ['crisis-signs', 'first-priority']")
+        saved = homes / user / "course" / "notebooks" / "responses" / user / f"{CASE_ID}.json"
+        answers = json.loads(saved.read_text(encoding="utf-8"))
+        assert answers["trainee_id"] == user and answers["answers"]["first-priority"]["value"] == TRAINEES[user]
+    for user in TRAINEES:
+        server.api("DELETE", f"hub/api/users/{user}/server", expect=204)
+
+    runner = CliRunner()
+    collected = runner.invoke(main, ["collect", str(homes), "--out", str(tmp_path / "subs")], catch_exceptions=False)
+    assert collected.exit_code == 0, collected.output
+    assert "Collected from 2 users (0 with nothing to collect): 2 files copied" in collected.output
+    graded = runner.invoke(
+        main, ["grade", str(tmp_path / "subs"), "--out", str(tmp_path / "graded")], catch_exceptions=False
+    )
+    assert graded.exit_code == 0 and "Graded 2 of 2 files" in graded.output, graded.output
+    with (tmp_path / "graded" / "gradebook.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {row["trainee_id"]: row for row in csv.DictReader(handle)}
+    assert sorted(rows) == sorted(TRAINEES)
+    assert float(rows["trainee1"]["first-priority"]) > float(rows["trainee2"]["first-priority"])
+    assert time.monotonic() - started < TOTAL_SECONDS
