@@ -6,6 +6,7 @@
         OUT/problems.csv                        every file not graded (and graded files with a warning)
         OUT/summary.json                        counts, timings, versions
         OUT/review_notes.csv                    reviewers who disagree, reviews of changed answers
+        OUT/scenario_paths.csv                  each trainee's path through each scenario (the class debrief)
 
 Scores a person gave (swtrain.reviews, the review notebook) are merged in
 from `reviews_dir` (OUT/reviews by default).
@@ -108,6 +109,7 @@ def grade_cohort(
     out.mkdir(parents=True, exist_ok=True)
     reviews = index_reviews(ReviewStore(reviews_dir or out / "reviews").all_reviews())
     review_notes: list[tuple[str, str, str]] = []
+    paths: list[tuple[str, str, str, str, str]] = []
     result = CohortResult(out=out)
     rows: list[dict[str, object]] = []
     columns: dict[str, None] = {}
@@ -131,6 +133,7 @@ def grade_cohort(
         seen[pair] = outcome.source
         result.problems.extend(ProblemRow(outcome.source, text, hint, graded=True) for text, hint in outcome.warnings)
         review_notes.extend((*pair, note) for note in outcome.notes)
+        paths.extend((*pair, *path) for path in outcome.paths)
         rows.append(outcome.row)
         columns.update(dict.fromkeys(k for k in outcome.row if "/" in k))
         folder = out / "feedback" / outcome.trainee_id  # trainee ids were checked: no separators, no dot first
@@ -144,6 +147,8 @@ def grade_cohort(
     _write_problems(out / "problems.csv", result.problems)
     with (out / "review_notes.csv").open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([("trainee_id", "case_id", "note"), *review_notes])
+    with (out / "scenario_paths.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("trainee_id", "case_id", "exercise_id", "path", "status"), *paths])
     result.seconds = time.perf_counter() - start
     _write_summary(out / "summary.json", source, result)
     return result
@@ -161,6 +166,7 @@ class _Graded:
     notes: list[str]
     needs_review: int
     page: str
+    paths: list[tuple[str, str, str]]  # (exercise id, choice ids joined by spaces, status) per scenario answered
 
 
 Reviews = dict[tuple[str, str, str], list[tuple[str, Review]]]
@@ -176,6 +182,11 @@ def _grade_item(item: Item, cases: _Cases, reviews: Reviews) -> _Graded | Proble
     if reviews:
         graded, notes = apply_reviews(graded, responses, reviews)
     page = feedback_page(cases.get(responses.case_id)[0], responses, graded)
+    paths: list[tuple[str, str, str]] = [
+        (g.exercise_id, " ".join(responses.value(g.exercise_id)), g.status)
+        for g in graded.exercises
+        if g.type == "scenario" and g.status not in ("invalid", "unanswered")
+    ]
     return _Graded(
         item.source,
         graded.trainee_id,
@@ -185,6 +196,7 @@ def _grade_item(item: Item, cases: _Cases, reviews: Reviews) -> _Graded | Proble
         notes,
         graded.needs_review,
         page,
+        paths,
     )
 
 
