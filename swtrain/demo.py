@@ -88,12 +88,16 @@ def _answer(exercise: Any, entry: Any, variant: int, right: bool, language: str,
 
 
 def _scenario_path(exercise: Scenario, entry: ScenarioKey, right: bool, rng: random.Random) -> list[str]:
-    """A walk to an end: the best-credited choice when `right`, else now and then another."""
+    """The best path when `right`; else a walk that now and then takes another choice, to an end."""
+    from .scenario import MAX_DECISIONS, best_path
+
+    if right:
+        return best_path(exercise, entry)
     scene = exercise.scene(exercise.start)
     path: list[str] = []
-    while scene.choices and len(path) < 50:
-        ranked = sorted(scene.choices, key=lambda c: -entry.credit.get(c.id, 0))
-        choice = ranked[0] if right or rng.random() < 0.5 else rng.choice(scene.choices)
+    while scene.choices and len(path) < MAX_DECISIONS // 4:
+        best = max(scene.choices, key=lambda c: entry.credit.get(c.id, 0))
+        choice = best if rng.random() < 0.5 else rng.choice(scene.choices)
         path.append(choice.id)
         scene = exercise.scene(choice.goto)
     return path

@@ -631,8 +631,10 @@ class CounterRule(Frozen):
 
     For example: risk_known at least 1 on reaching the scene of Roberts'
     stage 5 (the lethality assessment came first). `weight` is its share of
-    the exercise's points; a path that never reaches the scene is not judged
-    by the rule.
+    the exercise's points. A finished path that never reaches the scene
+    breaks the rule (it ended before the milestone) unless `unreached` is
+    "not_judged" (the scene lies on only one of several good routes); an
+    unfinished path is judged once it gets there.
     """
 
     id: Slug
@@ -642,6 +644,7 @@ class CounterRule(Frozen):
     at_most: int | None = None
     weight: Annotated[float, Field(gt=0, lt=1)]
     feedback: Text
+    unreached: Literal["fails", "not_judged"] = "fails"
 
     @model_validator(mode="after")
     def _has_a_bound(self) -> CounterRule:

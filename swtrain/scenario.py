@@ -62,6 +62,17 @@ def replay(scenario: Scenario, path: Sequence[str]) -> Walk:
     return walk
 
 
+def best_path(scenario: Scenario, key: ScenarioKey) -> list[str]:
+    """The path that takes the best-credited choice at every scene (the first of equals), to an end."""
+    scene = scenario.scene(scenario.start)
+    path: list[str] = []
+    while scene.choices and len(path) < MAX_DECISIONS:
+        choice = max(scene.choices, key=lambda c: key.credit.get(c.id, 0))
+        path.append(choice.id)
+        scene = scenario.scene(choice.goto)
+    return path
+
+
 def decisions_to_end(scenario: Scenario, scene_id: str) -> int:
     """The fewest decisions from `scene_id` to an end scene (0 at an end)."""
     scenes = {s.id: s for s in scenario.scenes}
@@ -207,10 +218,13 @@ def grade(
     decisions = sum(key.credit[c] for c in walk.choices) / (made + remaining) if made + remaining else 1.0
     judged = []
     for rule in key.rules:
-        if rule.at_scene not in walk.scenes:
+        if rule.at_scene in walk.scenes:
+            value = walk.counters[walk.scenes.index(rule.at_scene)][rule.counter]
+            kept = (rule.at_least is None or value >= rule.at_least) and (rule.at_most is None or value <= rule.at_most)
+        elif remaining or rule.unreached == "not_judged":
             continue
-        value = walk.counters[walk.scenes.index(rule.at_scene)][rule.counter]
-        kept = (rule.at_least is None or value >= rule.at_least) and (rule.at_most is None or value <= rule.at_most)
+        else:
+            kept = False  # the path ended before the milestone the rule is about
         judged.append((rule.weight, kept))
         if not kept:
             notes.append(rule.feedback.get(lang))

@@ -105,7 +105,7 @@ def test_the_shipped_cases_load_with_their_keys() -> None:
         assert set(key.exercises) == {e.id for e in case.exercises}
 
 
-def test_child_in_crisis_uses_every_answer_type_and_tags_competencies() -> None:
+def test_child_in_crisis_uses_every_basic_answer_type_a_scenario_and_tags_competencies() -> None:
     case = load_case("child-in-crisis")
     assert len(case.exercises) >= 8
     assert {e.type for e in case.exercises} == {
@@ -115,6 +115,7 @@ def test_child_in_crisis_uses_every_answer_type_and_tags_competencies() -> None:
         "classification",
         "numeric",
         "free_text",
+        "scenario",
     }
     assert all(1 <= e.competency <= 9 for e in case.exercises)
     assert case.distressing and case.content_note is not None

@@ -76,7 +76,7 @@ def test_exercise_difficulty_has_one_bar_per_exercise_titled_in_the_language(out
     case = load_case(CASE)
     figure = charts.exercise_difficulty(out, "zh")
     ax = figure.axes[0]
-    assert len(ax.patches) == len(case.exercises) == 13
+    assert len(ax.patches) == len(case.exercises) == 14
     shown = texts(figure)
     assert "各练习的难度" in shown and "获得满分的学员比例" in shown
     assert "首要任务" in shown and "与母亲共同制定行动计划" in shown

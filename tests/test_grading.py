@@ -148,6 +148,7 @@ def test_count_words_counts_chinese_characters() -> None:
 
 def test_grading_the_shipped_case_from_its_own_key() -> None:
     from swtrain.cases import load_case, load_key
+    from swtrain.scenario import best_path
 
     case = load_case("child-in-crisis")
     key = load_key(case)
@@ -162,6 +163,8 @@ def test_grading_the_shipped_case_from_its_own_key() -> None:
             values[exercise.id] = dict(entry.answers)
         elif exercise.type == "numeric":
             values[exercise.id] = entry.expected(exercise, 17)
+        elif exercise.type == "scenario":
+            values[exercise.id] = best_path(exercise, entry)  # type: ignore[arg-type]
         else:
             values[exercise.id] = "A plan."
     result = grade(case, key, answers("child-in-crisis", values, variant=17))

@@ -98,6 +98,13 @@ def test_credit_per_decision_and_the_counter_rule(case: Case, key: Key) -> None:
     )
 
 
+def test_a_finished_path_that_ends_before_the_rules_scene_breaks_the_rule(case: Case, key: Key) -> None:
+    # ask-risk (1) then leave (0) ends at 'lost': calm, where the rule is judged, is never reached
+    result = graded(case, key, ["ask-risk", "leave"])
+    assert result.score == pytest.approx(4 * 0.75 * 0.5)
+    assert "The risk was never assessed before the plan." in result.feedback
+
+
 def test_an_unfinished_path_counts_the_decisions_still_needed_as_zero(case: Case, key: Key) -> None:
     result = graded(case, key, ["ask-risk"], language="zh")
     assert result.status == "partial" and result.score == pytest.approx(4 * 0.5)
