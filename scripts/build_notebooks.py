@@ -29,7 +29,10 @@ responses_dir: str = "responses"  # answers go to <responses_dir>/<trainee_id>/<
 
 SETUP = """\
 import swtrain
+from swtrain.app import app_parameters
 
+# In the web app (swtrain serve) the page's address picks case and language; elsewhere nothing changes.
+case_id, trainee_id, language = app_parameters(case_id, trainee_id, language)
 session = swtrain.open_case(case_id, trainee_id, language=language, variant=variant,
                             mode=mode, responses_dir=responses_dir)
 session.show_header()"""
@@ -73,18 +76,29 @@ def module_notebook(module: Module, default_case: str) -> nbformat.NotebookNode:
     return nb
 
 
+def lab_only(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Mark a markdown cell as JupyterLab's: the web app hides it (its index widget says the same)."""
+    cell.metadata["tags"] = ["lab-only"]
+    return cell
+
+
 def index_notebook() -> nbformat.NotebookNode:
     nb = course_notebook()
     nb.cells = [
-        new_markdown_cell(
-            "# swtrain: medical social-work training · 医务社会工作实训\n\n"
-            "Open a module notebook below and choose **Run → Run All Cells**. "
-            "Choose English or Chinese inside the notebook.\n\n"
-            "打开下方的模块笔记本，选择菜单 **Run → Run All Cells**（运行全部单元格）。"
-            "可在笔记本内选择英文或中文。"
+        new_markdown_cell("# swtrain: medical social-work training · 医务社会工作实训"),
+        # The web app (swtrain serve) shows its own index here, a language switch and a link per case,
+        # and hides the two cells below, which are JupyterLab's (see README, "For a trainee").
+        code("from swtrain.app import show_course\n\nshow_course()"),
+        lab_only(
+            new_markdown_cell(
+                "Open a module notebook below and choose **Run → Run All Cells**. "
+                "Choose English or Chinese inside the notebook.\n\n"
+                "打开下方的模块笔记本，选择菜单 **Run → Run All Cells**（运行全部单元格）。"
+                "可在笔记本内选择英文或中文。"
+            )
         ),
         # Written from casedata/ when the notebooks are built, so the list shows before anything runs.
-        new_markdown_cell("## Modules and cases · 模块与案例\n\n" + index_markdown()),
+        lab_only(new_markdown_cell("## Modules and cases · 模块与案例\n\n" + index_markdown())),
     ]
     return nb
 
@@ -102,10 +116,11 @@ def grade_cohort_notebook() -> nbformat.NotebookNode:
     # The charts are figures made without pyplot: %matplotlib inline registers their PNG display.
     setup = (
         "%matplotlib inline\n"
+        "from html import escape\n"
         "from pathlib import Path\n\n"
         "from IPython.display import HTML, display\n\n"
         "from swtrain.cohort import grade_cohort\n"
-        "from swtrain.reports import charts\n\n"
+        "from swtrain.reports import charts, debrief\n\n"
         "out = Path(out_dir)\n"
         "graded = Path(submissions_dir).exists()\n"
         "if graded:\n"
@@ -135,6 +150,17 @@ def grade_cohort_notebook() -> nbformat.NotebookNode:
         ),
         code("if graded:\n    display(charts.competency_profile(out, language, cases))"),
         new_markdown_cell(
+            "## Class debrief of the scenarios · 情境模拟的课堂复盘\n\n"
+            "For each decision point, how many trainees chose each option (the key's best choice in green), "
+            "and the paths of the class through the scenes.\n\n"
+            "每个决策点上选择各选项的学员人数（参考答案中的最佳选择以绿色标出），以及全班在各场景间的路径。"
+        ),
+        code(
+            "if graded:\n"
+            "    for heading, choices, paths in debrief.debriefs(out, language, cases):\n"
+            "        display(HTML(f'<h3>{escape(heading)}</h3>'), choices, paths)"
+        ),
+        new_markdown_cell(
             "## Files not graded · 未评分的文件\n\n"
             "Each file that was not graded, or was graded with a warning, with the reason and a hint.\n\n"
             "未能评分（或评分时有警告）的文件，附原因与处理提示。"
@@ -154,6 +180,7 @@ def review_notebook() -> nbformat.NotebookNode:
         'language: str = "en"  # "en" or "zh"'
     )
     setup = (
+        "from html import escape\n"
         "from pathlib import Path\n\n"
         "from IPython.display import HTML, display\n\n"
         "from swtrain.render import error_box\n"
@@ -185,7 +212,9 @@ NOTEBOOKS = {
     "notebooks/index.ipynb": index_notebook(),
     # One notebook per module of casedata/modules.yaml that has a case: a new module is data, not code.
     **{
-        f"notebooks/{module.notebook}": module_notebook(module, cases[0].id)
+        f"notebooks/{module.notebook}": module_notebook(
+            module, module.default_case if module.default_case in {c.id for c in cases} else cases[0].id
+        )
         for module in load_modules()
         if (cases := cases_by_module().get(module.id))
     },

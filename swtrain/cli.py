@@ -446,3 +446,13 @@ def collect_command(homes: Path, out: Path, course_dir: str, users: str | None, 
     click.echo(f"Wrote {out} for `swtrain grade {out} --out GRADED`; problems in {done.problems_file}")
     if done.problems:
         sys.exit(SOME_FILES_NOT_GRADED)
+
+
+def _register_serve() -> None:
+    # The trainee app's command lives with the app (swtrain.app), which imports nothing heavy at import time.
+    from .app import serve_command
+
+    main.add_command(serve_command, "serve")
+
+
+_register_serve()

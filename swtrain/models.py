@@ -492,6 +492,7 @@ class Module(Frozen):
     description: Text
     introduction: Text | None = None
     notebook: Annotated[str, Field(pattern=r"^[A-Za-z0-9_/-]+\.ipynb$")]
+    default_case: Slug | None = None  # the case the notebook opens on (default: the module's first case by id)
 
 
 class ModuleList(Frozen):

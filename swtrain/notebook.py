@@ -149,7 +149,7 @@ class CaseSession:
         import ipywidgets as w
 
         switch = w.ToggleButtons(
-            options=[(_language_name(code), code) for code in available_languages()],
+            options=[(language_name(code), code) for code in available_languages()],
             value=self.msg.language,
             description=self.msg("Language"),
             style={"button_width": "auto"},
@@ -204,6 +204,7 @@ class CaseSession:
                 number=number,
                 draw=self._draw,
                 practice=self.mode == "practice",
+                case=self.case,
             )
             widget.show(self._practice_feedback(exercise.id))
             self.exercise_widgets[exercise.id] = widget
@@ -251,14 +252,18 @@ def _html_widget(html: str) -> Any:
     return w.HTML(html)
 
 
-def _language_name(code: str) -> str:
+def language_name(code: str) -> str:
+    """A language's name in that language, for a language switch: "English", "中文"."""
     from babel import Locale
 
     return str(Locale.parse(code).get_display_name(code))
 
 
-def show_errors_readably() -> None:
-    """In IPython, show swtrain's errors as a message box instead of a traceback."""
+def show_errors_readably(language: str | None = None) -> None:
+    """In IPython, show swtrain's errors as a message box instead of a traceback.
+
+    The box's title is in `language`, else in the notebook's `language` variable.
+    """
     try:
         from IPython import get_ipython
     except ImportError:
@@ -270,7 +275,7 @@ def show_errors_readably() -> None:
     def handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
         from IPython.display import HTML, display
 
-        msg = messages(known_or_english(getattr(shell, "user_ns", {}).get("language", "en")))
+        msg = messages(known_or_english(language or getattr(shell, "user_ns", {}).get("language", "en")))
         title = msg("Something needs fixing")
         display(HTML(render.error_box(title, str(value))))
         return [f"{etype.__name__}: {value}"]

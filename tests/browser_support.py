@@ -173,3 +173,95 @@ def start_lab(root: Path, work: Path) -> LabServer:
         log_file.close()
         raise
     return LabServer(process=process, port=port, token=token, root=root, log=log, _log_file=log_file)
+
+
+def require_chromium() -> None:
+    """Skip when run by hand on a machine without chromium or Playwright; in CI fail instead."""
+    import pytest
+
+    problem = ""
+    if not os.access(CHROMIUM, os.X_OK):
+        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright Python package is missing (pip install -e '.[test]')"
+    if problem:
+        if running_in_ci():
+            pytest.fail(f"The browser test must run in CI, but {problem}.", pytrace=False)
+        pytest.skip(problem)
+
+
+def block_outside_requests(page: Any) -> None:
+    """Let the page load only from the test's server: Voilà's page asks a CDN for icon fonts."""
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1")) else route.abort()
+        ),
+    )
+
+
+@dataclass
+class AppServer:
+    """The trainee app (Voilà, as `swtrain serve` starts it) for one test; `stop()` ends it and its kernels."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    root: Path
+    log: Path
+    _log_file: Any = field(repr=False)
+
+    def url(self, path: str) -> str:
+        """The address of `path`, such as "voila/render/index.ipynb?language=en"."""
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def wait_until_ready(self, budget: Budget, cap_seconds: float = 60.0) -> None:
+        def answers() -> bool:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Voilà exited with code {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.url(""), timeout=5) as response:
+                    return bool(response.status == 200)
+            except OSError:  # not listening yet
+                return False
+
+        try:
+            budget.poll(answers, f"Voilà on port {self.port} to answer", cap_seconds, every=0.1)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n--- server log ---\n{self.log_tail()}") from None
+
+    def stop(self) -> None:
+        try:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=10)
+        finally:
+            self._log_file.close()
+
+
+def start_app(root: Path, work: Path, trainee: str, language: str = "en") -> AppServer:
+    """Start the trainee app over `root` with `swtrain serve`'s own command line; output to `work/voila.log`."""
+    from swtrain.app import voila_command, voila_environment
+
+    port = free_port()
+    log = work / "voila.log"
+    log_file = log.open("wb")
+    env = {**voila_environment(language, trainee), "PYTHONUNBUFFERED": "1"}
+    try:
+        process = subprocess.Popen(
+            voila_command(root, port), cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file
+        )
+    except BaseException:
+        log_file.close()
+        raise
+    return AppServer(process=process, port=port, root=root, log=log, _log_file=log_file)

@@ -173,7 +173,10 @@ def test_papermill_grades_a_cohort_and_charts_it_in_chinese(tmp_path: Path) -> N
         tmp_path, submissions_dir=str(tmp_path / "subs"), out_dir=str(tmp_path / "graded"), language="zh", cases=CASE
     )
     text = outputs_text(nb)
-    assert png_outputs(nb) == 3
+    # three cohort charts, then the debrief of the case's scenario: its decisions and its path map
+    assert png_outputs(nb) == 5
+    scenario = next(e for e in load_case(CASE).exercises if e.type == "scenario")
+    assert f"<h3>异地就医中的危机儿童 · {scenario.title.zh}</h3>" in text
     assert "全部文件" in text and "待人工评阅的答案" in text and "异地就医中的危机儿童" in text
     assert "未评分" in text and f"{CASE}.json" in text  # the problems table
     assert "Traceback" not in text

@@ -4,6 +4,7 @@
     decision_chart(OUT, case, exercise_id, lang)  Figure: one bar chart per decision point, the key's best choice marked
     path_diagram(OUT, case, exercise_id, lang)    Figure: the scenario's scenes, each arrow as thick as the number
                                                   of trainees who took it
+    debriefs(OUT, lang, cases)                    (heading, chart, diagram) for every scenario in OUT
 
 A trainee who passed a decision point twice (a loop) counts once per choice
 made there. Everything is drawn in the instructor's language.
@@ -15,6 +16,7 @@ import csv
 import math
 import textwrap
 from collections import Counter, deque
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -23,6 +25,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
+from ..cases import has_key, load_case, load_key
 from ..errors import SwtrainError
 from ..i18n import messages
 from ..models import Case, Key, Scenario
@@ -194,6 +197,32 @@ def path_diagram(out: Path | str, case: Case, exercise_id: str, language: str) -
             fontsize=10,
         )
     return figure
+
+
+def debriefs(
+    out: Path | str, language: str, cases: str = "", casedata: Path | None = None
+) -> Iterator[tuple[str, Figure, Figure]]:
+    """(heading, decision chart, path diagram) for every scenario the graded folder has paths for.
+
+    `cases` is a comma-separated list of case ids to keep (empty: all).
+    """
+    path = Path(out) / "scenario_paths.csv"
+    if not path.is_file():
+        return
+    with path.open(encoding="utf-8", newline="") as handle:
+        found = sorted({(row["case_id"], row["exercise_id"]) for row in csv.DictReader(handle)})
+    wanted = {c.strip() for c in cases.split(",") if c.strip()}
+    for case_id, exercise_id in found:
+        if wanted and case_id not in wanted:
+            continue
+        case = load_case(case_id, casedata)
+        key = load_key(case, casedata) if has_key(case_id, casedata) else None
+        heading = f"{case.title.get(language)} · {case.exercise(exercise_id).title.get(language)}"
+        yield (
+            heading,
+            decision_chart(out, case, exercise_id, language, key),
+            path_diagram(out, case, exercise_id, language),
+        )
 
 
 def _clip(text: str, limit: int) -> str:

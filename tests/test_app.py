@@ -1,0 +1,254 @@
+"""The trainee app: what a page's query may choose, the server's command line, the course index widget."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+from html import escape
+from pathlib import Path
+from typing import Any, ClassVar
+
+import papermill
+import pytest
+from click.testing import CliRunner
+
+from swtrain import app
+from swtrain.app import AppParameters, app_parameters, app_url, course_widget, serve_command, voila_command
+from swtrain.cases import cases_by_module, load_case, load_modules
+from swtrain.errors import CaseNotFound, InvalidTraineeId, SwtrainError, UnknownLanguage
+
+from .conftest import ROOT
+
+PAGE = "http://127.0.0.1:8866/voila/render/crisis_intervention.ipynb"
+
+
+def in_app(query: str, **variables: str) -> dict[str, str]:
+    """The environment Voilà gives a page's kernel: its address, its query and the server's variables."""
+    return {"VOILA_REQUEST_URL": f"{PAGE}?{query}", "QUERY_STRING": query, **variables}
+
+
+# --- the query --------------------------------------------------------------------------------
+
+
+def test_outside_the_app_the_parameters_are_unchanged() -> None:
+    environ = {"QUERY_STRING": "case_id=child-far-from-home-cbt&language=zh", "SWTRAIN_TRAINEE": "t007"}
+    assert app_parameters("child-in-crisis", "t001", "en", environ) == ("child-in-crisis", "t001", "en")
+
+
+def test_the_query_picks_case_and_language_and_the_server_the_trainee() -> None:
+    environ = in_app("case_id=child-far-from-home-cbt&language=zh", SWTRAIN_TRAINEE="t007")
+    assert app_parameters("child-in-crisis", "demo", "en", environ) == AppParameters(
+        "child-far-from-home-cbt", "t007", "zh"
+    )
+
+
+def test_mode_trainee_and_folder_in_the_query_are_ignored() -> None:
+    query = "mode=practice&trainee_id=someone-else&variant=3&responses_dir=%2Ftmp&language=zh"
+    chosen = app_parameters("child-in-crisis", "demo", "en", in_app(query, SWTRAIN_TRAINEE="t007"))
+    assert chosen == ("child-in-crisis", "t007", "zh")
+    assert set(chosen._fields) == {"case_id", "trainee_id", "language"}  # nothing else can come from a page
+
+
+def test_the_trainee_is_the_hub_user_else_the_server_trainee_else_the_notebook_parameter() -> None:
+    hub = in_app("trainee_id=x", JUPYTERHUB_USER="hub-user", SWTRAIN_TRAINEE="t007")
+    assert app_parameters("child-in-crisis", "demo", "en", hub).trainee_id == "hub-user"
+    assert app_parameters("child-in-crisis", "demo", "en", in_app("trainee_id=x")).trainee_id == "demo"
+
+
+def test_the_server_language_is_the_default_and_the_query_wins() -> None:
+    assert app_parameters("child-in-crisis", "demo", "en", in_app("", SWTRAIN_LANGUAGE="zh")).language == "zh"
+    both = in_app("language=en", SWTRAIN_LANGUAGE="zh")
+    assert app_parameters("child-in-crisis", "demo", "zh", both).language == "en"
+
+
+def test_a_case_id_that_is_not_a_case() -> None:
+    with pytest.raises(CaseNotFound, match=r"'child-crisis' is not a known case in .*Did you mean 'child-in-crisis'\?"):
+        app_parameters("child-in-crisis", "demo", "en", in_app("case_id=child-crisis"))
+
+
+def test_a_case_id_that_looks_like_a_path() -> None:
+    with pytest.raises(CaseNotFound, match=r"'\.\./keys' is not a known case"):
+        app_parameters("child-in-crisis", "demo", "en", in_app("case_id=..%2Fkeys"))
+
+
+def test_a_case_of_another_module() -> None:
+    other = load_case("leukaemia-boy")
+    notebook = {m.id: m.notebook for m in load_modules()}[other.module]
+    message = rf"Case 'leukaemia-boy' belongs to module '{other.module}', not to this notebook's module "
+    with pytest.raises(SwtrainError, match=message + rf"'crisis-intervention'\. Open it with {notebook}"):
+        app_parameters("child-in-crisis", "demo", "en", in_app("case_id=leukaemia-boy"))
+
+
+def test_an_unknown_language() -> None:
+    with pytest.raises(UnknownLanguage, match=r"'fr' is not a language swtrain has text for\. Known languages: en, zh"):
+        app_parameters("child-in-crisis", "demo", "en", in_app("language=fr"))
+
+
+def test_an_unsafe_trainee_id_from_the_server() -> None:
+    with pytest.raises(InvalidTraineeId, match=r"'\.\./t1'"):
+        app_parameters("child-in-crisis", "demo", "en", in_app("", SWTRAIN_TRAINEE="../t1"))
+
+
+# --- the course index -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "heading"), [("en", "Modules and cases"), ("zh", "模块与案例")])
+def test_the_index_links_every_case_in_its_language(language: str, heading: str) -> None:
+    index = course_widget("en")
+    switch, listing = index.children
+    switch.value = language  # as a trainee clicks English or 中文
+    assert heading in listing.value
+    assert switch.description == ("Language" if language == "en" else "语言")
+    notebooks = {m.id: m.notebook for m in load_modules()}
+    grouped = cases_by_module()
+    assert grouped
+    for module_id, cases in grouped.items():
+        assert (ROOT / "notebooks" / notebooks[module_id]).is_file()
+        for case in cases:
+            link = f'href="{notebooks[module_id]}?case_id={case.id}&amp;language={language}"'
+            assert f"{link}>{escape(case.title.get(language))}</a>" in listing.value
+    assert listing.value.count("swtrain-case-link") == sum(len(cases) for cases in grouped.values())
+
+
+def widget_state_text(nb: Any) -> str:
+    return json.dumps(nb.metadata.get("widgets", {}), ensure_ascii=False)
+
+
+@pytest.mark.notebook
+def test_the_index_notebook_shows_the_widget_only_in_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def run() -> Any:
+        return papermill.execute_notebook(
+            str(ROOT / "notebooks" / "index.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(tmp_path),
+        )
+
+    in_lab = run()
+    assert all(cell.get("outputs") == [] for cell in in_lab.cells if cell.cell_type == "code")
+    for name, value in in_app("language=zh").items():
+        monkeypatch.setenv(name, value)  # the kernel papermill starts inherits them, as under Voilà
+    state = widget_state_text(run())
+    assert "模块与案例" in state and "crisis_intervention.ipynb?case_id=child-in-crisis&amp;language=zh" in state
+
+
+@pytest.mark.notebook
+def test_the_module_notebook_in_the_app_opens_the_query_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    query = "case_id=child-far-from-home-cbt&language=zh&mode=assessed&trainee_id=intruder"
+    for name, value in in_app(query, SWTRAIN_TRAINEE="t009").items():
+        monkeypatch.setenv(name, value)
+    nb = papermill.execute_notebook(
+        str(ROOT / "notebooks" / "crisis_intervention.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    text = widget_state_text(nb) + json.dumps([c.get("outputs") for c in nb.cells], ensure_ascii=False)
+    assert load_case("child-far-from-home-cbt").title.zh in text
+    assert "练习模式" in text  # the notebook's mode, not the query's
+    assert "index.ipynb?language=zh" in text and "全部案例" in text
+    assert "Traceback" not in text and "intruder" not in text
+
+
+# --- the server -------------------------------------------------------------------------------
+
+
+class FakeProcess:
+    """Stands in for the Voilà server process: records how it was started and ends at once."""
+
+    started: ClassVar[list[FakeProcess]] = []
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.args, self.env = args, env
+        FakeProcess.started.append(self)
+
+    def poll(self) -> int | None:
+        return None
+
+    def wait(self) -> int:
+        return 0
+
+
+@pytest.fixture
+def fake_popen(monkeypatch: pytest.MonkeyPatch) -> list[FakeProcess]:
+    FakeProcess.started = []
+    monkeypatch.setattr(subprocess, "Popen", FakeProcess)
+    monkeypatch.delenv("SWTRAIN_TRAINEE", raising=False)
+    return FakeProcess.started
+
+
+def serve(*args: str) -> Any:
+    return CliRunner().invoke(serve_command, list(args), catch_exceptions=False)
+
+
+def test_voila_command_serves_the_notebooks_on_loopback_without_tracebacks() -> None:
+    command = voila_command(Path("/course/notebooks"), 8870)
+    assert command[:4] == [sys.executable, "-m", "voila", "/course/notebooks"]
+    for option in (
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port=8870",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+    ):
+        assert option in command
+
+
+def test_serve_starts_voila_for_the_trainee_and_prints_the_url(fake_popen: list[FakeProcess]) -> None:
+    handler = signal.getsignal(signal.SIGTERM)
+    result = serve("--port", "8870", "--language", "zh", "--trainee", "t003", "--no-browser")
+    assert result.exit_code == 0
+    assert "http://127.0.0.1:8870/voila/render/index.ipynb?language=zh" in result.output
+    [process] = fake_popen
+    assert process.args == voila_command(app.NOTEBOOKS, 8870)
+    assert process.env["SWTRAIN_TRAINEE"] == "t003" and process.env["SWTRAIN_LANGUAGE"] == "zh"
+    assert signal.getsignal(signal.SIGTERM) is handler  # the server's own SIGTERM handler is gone with it
+
+
+def test_serve_without_a_trainee_leaves_it_to_the_hub_or_the_notebook(fake_popen: list[FakeProcess]) -> None:
+    assert serve("--no-browser").exit_code == 0
+    assert "SWTRAIN_TRAINEE" not in fake_popen[0].env
+    assert fake_popen[0].args == voila_command(app.NOTEBOOKS, 8866)
+
+
+def test_serve_refuses_an_unsafe_trainee_id(fake_popen: list[FakeProcess]) -> None:
+    result = serve("--trainee", "../t1", "--no-browser")
+    assert result.exit_code == 1 and "Trainee id '../t1'" in result.output
+    assert fake_popen == []
+
+
+def test_serve_refuses_an_unknown_language(fake_popen: list[FakeProcess]) -> None:
+    result = serve("--language", "fr", "--no-browser")
+    assert result.exit_code == 2 and "Invalid value for '--language'" in result.output
+    assert fake_popen == []
+
+
+def test_serve_has_help_text() -> None:
+    assert serve_command.help and len(serve_command.help) > 20
+    assert "--trainee" in serve("--help").output
+
+
+def test_the_browser_opens_at_the_index_once_the_server_listens(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        port = listening.getsockname()[1]
+        app._wait_then_open(app_url(port, "en"), port, FakeProcess([], {}), seconds=5)
+    assert opened == [f"http://127.0.0.1:{port}/voila/render/index.ipynb?language=en"]
+
+
+def test_on_a_hub_the_placeholder_trainee_becomes_the_hub_user_in_jupyterlab_too() -> None:
+    from swtrain.app import app_parameters
+
+    hub = {"JUPYTERHUB_USER": "trainee1"}
+    assert app_parameters("child-in-crisis", "demo", "en", hub).trainee_id == "trainee1"
+    # an instructor who names a trainee (papermill, feedback mode) keeps that trainee
+    assert app_parameters("child-in-crisis", "t017", "en", hub).trainee_id == "t017"
+    assert app_parameters("child-in-crisis", "demo", "en", {}).trainee_id == "demo"
