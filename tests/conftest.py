@@ -26,6 +26,7 @@ def isolated_jupyter(tmp_path_factory: pytest.TempPathFactory) -> None:
         "JUPYTER_RUNTIME_DIR": "runtime",
         "IPYTHONDIR": "ipython",
         "MPLCONFIGDIR": "mpl",
+        "SWTRAIN_CACHE_DIR": "swtrain-charts",  # every test run draws its charts afresh
     }.items():
         (home / sub).mkdir()
         os.environ[name] = str(home / sub)

@@ -358,3 +358,46 @@ def test_in_practice_mode_item_9_above_0_brings_up_the_safety_prompt_at_once(cas
     assessed, _ = widget_for(case, "phq9")
     assessed.items[9].value = 2
     assert assessed.safety.value == ""
+
+
+# --- the chart cache ----------------------------------------------------------------------
+
+
+def test_a_cached_chart_is_not_drawn_again_and_a_changed_csv_is(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import swtrain.reports.case_charts as case_charts
+
+    monkeypatch.setenv("SWTRAIN_CACHE_DIR", str(tmp_path / "cache"))
+    shutil.copytree(CASE_DIR, tmp_path / "mini-data")
+    chart = case.sections[0].chart
+    assert chart is not None
+    drawn: list[str] = []
+    draw = case_charts._draw_png
+
+    def counting(*args: Any) -> bytes:
+        drawn.append(args[2])
+        return draw(*args)
+
+    monkeypatch.setattr(case_charts, "_draw_png", counting)
+    first = case_charts.chart_png(case, chart, "en", tmp_path / "mini-data")
+    assert case_charts.chart_png(case, chart, "en", tmp_path / "mini-data") == first
+    assert drawn == ["en"] and len(list((tmp_path / "cache").glob("*.png"))) == 1
+    case_charts.chart_png(case, chart, "zh", tmp_path / "mini-data")
+    csv_path = tmp_path / "mini-data" / "scores.csv"
+    csv_path.write_text(csv_path.read_text(encoding="utf-8").replace("5.2", "3.2"), encoding="utf-8")
+    case_charts.chart_png(case, chart, "en", tmp_path / "mini-data")
+    assert drawn == ["en", "zh", "en"]
+
+
+def test_a_cache_that_cannot_be_written_is_not_used(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import swtrain.reports.case_charts as case_charts
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("SWTRAIN_CACHE_DIR", str(blocker / "cache"))
+    chart = case.sections[0].chart
+    assert chart is not None
+    assert case_charts.chart_png(case, chart, "en", CASE_DIR).startswith(b"\x89PNG")

@@ -1,55 +1,59 @@
 """A case's datasets drawn for trainees: charts (seaborn) and tables, as HTML to show in place.
 
-    chart_html(case, chart, language)     <figure> with the chart as an embedded PNG and its title
+    chart_html(case, chart, language)      <figure> with the chart as an embedded PNG and its title
     table_html(case, dataset_id, language) the dataset as a table, headers and values in the language
 
 Column labels and category values come from the case's dataset declaration,
 so a chart reads in the trainee's language; categories keep the order they
 are declared in. Images are embedded (data: URLs) so they survive a saved
-notebook, nbconvert and Voilà. Results are cached per chart and language:
-a language switch or a widget rebuilt on restart draws nothing twice.
+notebook, nbconvert and Voilà.
+
+Drawing takes about a second to load seaborn and a tenth of a second per
+chart, so every chart is kept as a PNG file in the chart cache
+($SWTRAIN_CACHE_DIR, else $XDG_CACHE_HOME/swtrain/charts, else
+~/.cache/swtrain/charts), named by a hash of everything that shapes it: the
+chart, the language, the dataset's declaration and its CSV file, and the
+versions of swtrain, seaborn and matplotlib. A notebook whose charts are all
+cached never imports pandas or seaborn; a cache that cannot be written is
+simply not used.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
 from functools import lru_cache
 from html import escape
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-
-import pandas as pd
-import seaborn as sns
-from matplotlib.axes import Axes
+from typing import TYPE_CHECKING
 
 from ..cases import case_dir
 from ..datasets import read_dataset
 from ..i18n import messages
-from ..models import Case, Chart, Dataset
-from .charts import _drawing
+from ..models import Case, Chart
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
 
 _PALETTE = "colorblind"
+_COLOUR = "#4f6fb0"
 
 
-def dataset_frame(case: Case, dataset_id: str, language: str, folder: Path | None = None) -> pd.DataFrame:
-    """The dataset with category values as labels in `language` (ordered categories), columns by name."""
-    dataset = case.dataset(dataset_id)
-    table = read_dataset(folder or case_dir(case.id), dataset)
-    frame = pd.DataFrame({name: list(cells) for name, cells in table.columns.items()})
-    for name, column in dataset.columns.items():
-        if column.kind == "category":
-            labels = {value: text.get(language) for value, text in column.values.items()}
-            order = list(labels.values()) or sorted({str(v) for v in frame[name].dropna()})
-            frame[name] = pd.Categorical(frame[name].map(lambda v, labels=labels: labels.get(v, v)), categories=order)
-        else:
-            frame[name] = pd.to_numeric(frame[name])
-    return frame
+def cache_dir() -> Path:
+    configured = os.environ.get("SWTRAIN_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "swtrain" / "charts"
 
 
 def chart_html(case: Case, chart: Chart, language: str, folder: Path | None = None) -> str:
     """The chart as a <figure> with an embedded PNG; the alt text names what it shows."""
-    folder = folder or case_dir(case.id)
-    png = _png(case, chart.model_dump_json(), language, str(folder), _mtime(folder, case.dataset(chart.dataset)))
+    png = chart_png(case, chart, language, folder or case_dir(case.id))
     title = chart.title.get(language) if chart.title else ""
     alt = title or describe(case, chart, language)
     caption = f'<figcaption style="font-size:90%;color:#3f3f46">{escape(title)}</figcaption>' if title else ""
@@ -58,6 +62,45 @@ def chart_html(case: Case, chart: Chart, language: str, folder: Path | None = No
         f'<img alt="{escape(alt)}" style="max-width:100%;height:auto" '
         f'src="data:image/png;base64,{base64.b64encode(png).decode()}">{caption}</figure>'
     )
+
+
+def chart_png(case: Case, chart: Chart, language: str, folder: Path) -> bytes:
+    """The chart's PNG: from the chart cache, else drawn (and cached)."""
+    dataset = case.dataset(chart.dataset)
+    data = (folder / dataset.file).read_bytes()
+    key = _cache_key(chart.model_dump_json(), language, dataset.model_dump_json(), data)
+    cached = cache_dir() / f"{key}.png"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    png = _draw_png(case, chart, language, folder)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f".{key}.{os.getpid()}.tmp")
+        partial.write_bytes(png)
+        os.replace(partial, cached)
+    except OSError:
+        pass  # a read-only home: draw again next time
+    return png
+
+
+@lru_cache(maxsize=256)
+def _cache_key(chart: str, language: str, dataset: str, data: bytes) -> str:
+    versions = "|".join(_version(p) for p in ("swtrain", "seaborn", "matplotlib"))
+    digest = hashlib.sha256()
+    for part in (versions, chart, language, dataset):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()[:40]
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:  # swtrain run from a source tree it was not installed from
+        return "unknown"
 
 
 def describe(case: Case, chart: Chart, language: str) -> str:
@@ -73,27 +116,58 @@ def describe(case: Case, chart: Chart, language: str) -> str:
 def table_html(case: Case, dataset_id: str, language: str, folder: Path | None = None) -> str:
     """The dataset as an HTML table with headers and category values in `language`; missing cells shown as –."""
     dataset = case.dataset(dataset_id)
-    frame = dataset_frame(case, dataset_id, language, folder)
-    frame.columns = [dataset.columns[name].label.get(language) for name in frame.columns]
-    body = frame.to_html(index=False, na_rep="–", float_format=lambda v: f"{v:g}", classes="swtrain-table", border=0)
-    title = escape(dataset.title.get(language))
+    table = read_dataset(folder or case_dir(case.id), dataset)
     msg = messages(language)
-    rows = msg("{rows} rows", rows=len(frame))
+    labels = {
+        name: {value: text.get(language) for value, text in column.values.items()}
+        for name, column in dataset.columns.items()
+    }
+    head = "".join(f"<th>{escape(c.label.get(language))}</th>" for c in dataset.columns.values())
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{escape(_cell(table.columns[name][row], labels[name]))}</td>" for name in dataset.columns)
+        + "</tr>"
+        for row in range(table.rows)
+    )
     note = f"<p>{escape(dataset.description.get(language))}</p>" if dataset.description else ""
+    rows = msg("{rows} rows", rows=table.rows)
     return (
-        f'<details class="swtrain-dataset" open><summary><b>{title}</b> ({escape(rows)})</summary>{note}'
-        f'<div style="max-height:360px;overflow:auto">{body}</div></details>'
+        f'<details class="swtrain-dataset" open><summary><b>{escape(dataset.title.get(language))}</b> '
+        f"({escape(rows)})</summary>{note}"
+        f'<div style="max-height:360px;overflow:auto"><table class="swtrain-table">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>"
     )
 
 
-def _mtime(folder: Path, dataset: Dataset) -> float:
-    return (folder / dataset.file).stat().st_mtime
+def _cell(value: float | str | None, labels: dict[str, str]) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return labels.get(value, value)
 
 
-@lru_cache(maxsize=128)
-def _png(case: Case, chart_json: str, language: str, folder: str, mtime: float) -> bytes:
-    chart = Chart.model_validate_json(chart_json)
-    frame = dataset_frame(case, chart.dataset, language, Path(folder))
+def dataset_frame(case: Case, dataset_id: str, language: str, folder: Path | None = None) -> pd.DataFrame:
+    """The dataset with category values as labels in `language` (ordered categories), columns by name."""
+    import pandas as pd
+
+    dataset = case.dataset(dataset_id)
+    table = read_dataset(folder or case_dir(case.id), dataset)
+    frame = pd.DataFrame({name: list(cells) for name, cells in table.columns.items()})
+    for name, column in dataset.columns.items():
+        if column.kind == "category":
+            labels = {value: text.get(language) for value, text in column.values.items()}
+            order = list(labels.values()) or sorted({str(v) for v in frame[name].dropna()})
+            frame[name] = pd.Categorical(frame[name].map(lambda v, labels=labels: labels.get(v, v)), categories=order)
+        else:
+            frame[name] = pd.to_numeric(frame[name])
+    return frame
+
+
+def _draw_png(case: Case, chart: Chart, language: str, folder: Path) -> bytes:
+    from .charts import _drawing
+
+    frame = dataset_frame(case, chart.dataset, language, folder)
     columns = case.dataset(chart.dataset).columns
     with _drawing(language) as figure:
         figure.set_size_inches(5.6, 3.6)
@@ -106,26 +180,29 @@ def _png(case: Case, chart_json: str, language: str, folder: str, mtime: float) 
         if legend is not None and chart.hue:
             legend.set_title(columns[chart.hue].label.get(language))
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=96)
+    figure.savefig(out, format="png", dpi=96, metadata={"Software": None})
     return out.getvalue()
 
 
 def _draw(ax: Axes, frame: pd.DataFrame, chart: Chart) -> None:
+    import seaborn as sns
+
     common = {"data": frame, "x": chart.x, "ax": ax}
+    single = None if chart.hue else _COLOUR
     if chart.hue:
         common |= {"hue": chart.hue, "palette": _PALETTE}
     if chart.kind == "bar":
-        sns.barplot(**common, y=chart.y, errorbar=("ci", 95), color=None if chart.hue else "#4f6fb0")
+        sns.barplot(**common, y=chart.y, errorbar=("ci", 95), color=single)
     elif chart.kind == "point":
-        sns.pointplot(**common, y=chart.y, errorbar=("ci", 95), color=None if chart.hue else "#4f6fb0")
+        sns.pointplot(**common, y=chart.y, errorbar=("ci", 95), color=single)
     elif chart.kind == "box":
         sns.boxplot(**common, y=chart.y, color=None if chart.hue else "#c9d5ee")
     elif chart.kind == "strip":
-        sns.stripplot(**common, y=chart.y, jitter=0.15, color=None if chart.hue else "#4f6fb0")
+        sns.stripplot(**common, y=chart.y, jitter=0.15, color=single)
     elif chart.kind == "line":
         # one line per unit (a member before and after); categories keep their declared order
-        sns.lineplot(**common, y=chart.y, units=chart.units, estimator=None, marker="o", color="#4f6fb0", alpha=0.6)
+        sns.lineplot(**common, y=chart.y, units=chart.units, estimator=None, marker="o", color=_COLOUR, alpha=0.6)
     elif chart.kind == "hist":
-        sns.histplot(**common, discrete=False, color=None if chart.hue else "#4f6fb0")
+        sns.histplot(**common, discrete=False, color=single)
     else:
-        sns.scatterplot(**common, y=chart.y, color=None if chart.hue else "#4f6fb0")
+        sns.scatterplot(**common, y=chart.y, color=single)

@@ -11,7 +11,8 @@ matplotlib Figures made without pyplot, so nothing is shown or kept globally unt
 or saves them. Chinese text is drawn in "Noto Sans CJK SC" (Debian's fonts-noto-cjk); the font is set
 on each figure, never on matplotlib's global settings, unless a caller asks with use_cjk_font().
 
-This module and case_charts (beside it) are the only ones in swtrain that import pandas, seaborn and matplotlib.
+This module, case_charts and debrief (beside it) are the only ones in swtrain that import pandas, seaborn and
+matplotlib.
 """
 
 from __future__ import annotations
