@@ -44,6 +44,14 @@ def timed(command: list[str]) -> tuple[float, float]:
     return seconds, peak_kb / 1024
 
 
+def click_positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (the speed-up divides by the baseline)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"at least 1, not {value}")
+    return value
+
+
 def baseline_per_submission(cohort: Path, count: int, work: Path) -> float:
     """Seconds per submission for papermill running the feedback-mode notebook, one kernel each."""
     import papermill
@@ -76,7 +84,12 @@ def baseline_per_submission(cohort: Path, count: int, work: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,1000,10000", help="cohort sizes, comma-separated")
-    parser.add_argument("--baseline", type=int, default=10, help="submissions run through papermill for the baseline")
+    parser.add_argument(
+        "--baseline",
+        type=click_positive,
+        default=10,
+        help="submissions run through papermill for the baseline (at least 1)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     swtrain = str(BIN / "swtrain")
