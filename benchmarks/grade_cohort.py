@@ -44,7 +44,7 @@ def timed(command: list[str]) -> tuple[float, float]:
     return seconds, peak_kb / 1024
 
 
-def click_positive(text: str) -> int:
+def at_least_one(text: str) -> int:
     """An argparse type: a whole number of at least 1 (the speed-up divides by the baseline)."""
     value = int(text)
     if value < 1:
@@ -86,7 +86,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,1000,10000", help="cohort sizes, comma-separated")
     parser.add_argument(
         "--baseline",
-        type=click_positive,
+        type=at_least_one,
         default=10,
         help="submissions run through papermill for the baseline (at least 1)",
     )
