@@ -13,6 +13,7 @@ import nbformat
 import papermill
 import pytest
 
+from swtrain.notebook import MODES
 from swtrain.store import FileStore
 
 from .conftest import ROOT, answers
@@ -186,33 +187,42 @@ def case_notebooks() -> list[tuple[str, str]]:
     return [(case_id, notebooks[load_case(case_id).module]) for case_id in case_ids()]
 
 
-@pytest.mark.parametrize(("case_id", "notebook"), case_notebooks())
-def test_every_case_opens_in_its_module_notebook_in_chinese_and_gives_feedback(
-    case_id: str, notebook: str, tmp_path: Path
+CASE_RUNS = [(c, nb, language, mode) for c, nb in case_notebooks() for language in ("en", "zh") for mode in MODES]
+
+
+@pytest.mark.parametrize(("case_id", "notebook", "language", "mode"), CASE_RUNS)
+def test_every_case_runs_in_its_module_notebook_in_each_language_and_mode(
+    case_id: str, notebook: str, language: str, mode: str, tmp_path: Path
 ) -> None:
     from swtrain.cases import load_case
 
     case = load_case(case_id)
     path = ROOT / "notebooks" / notebook
-    practice = run_module(
-        tmp_path, path, "practice.ipynb", case_id=case_id, language="zh", responses_dir=str(tmp_path / "R")
+    responses = tmp_path / "R"
+    if mode == "feedback":  # feedback grades saved answers: an empty answer file in the language under test
+        FileStore(responses).save(answers(case_id, {}, trainee="t001", language=language))
+    nb = run_module(
+        tmp_path,
+        path,
+        f"{mode}.ipynb",
+        case_id=case_id,
+        trainee_id="t001",
+        language=language,
+        mode=mode,
+        responses_dir=str(responses),
     )
-    state = widget_state_text(practice)
-    assert case.title.get("zh") in state and case.exercises[-1].title.get("zh") in state
+    text = outputs_text(nb)
+    assert "Traceback" not in text and "swtrain-error" not in text
+    if mode == "feedback":
+        # static HTML: every exercise's feedback, every exercise chart drawn
+        assert html.escape(case.title.get(language)) in text
+        assert text.count("swtrain-feedback") == len(case.exercises)
+        assert text.count("data:image/png;base64,") >= sum(1 for e in case.exercises if e.chart)
+        return
+    state = widget_state_text(nb)
+    for title in (case.title.get(language), case.exercises[-1].title.get(language)):
+        assert html.escape(title) in state  # shown in HTML widgets, escaped
     # every chart of the case is drawn (an embedded PNG each), and every ecomap starts empty
     assert state.count("data:image/png;base64,") >= len(case.charts())
     assert state.count('class=\\"swtrain-ecomap-drawing\\"') == sum(e.type == "ecomap" for e in case.exercises)
-    FileStore(tmp_path / "R").save(answers(case_id, {}, trainee="t001"))
-    feedback = run_module(
-        tmp_path,
-        path,
-        "feedback.ipynb",
-        case_id=case_id,
-        trainee_id="t001",
-        mode="feedback",
-        responses_dir=str(tmp_path / "R"),
-    )
-    text = outputs_text(feedback)
-    assert html.escape(case.title.en) in text and text.count("swtrain-feedback") == len(case.exercises)
-    exercise_charts = sum(1 for e in case.exercises if e.chart)
-    assert text.count("data:image/png;base64,") >= exercise_charts
+    assert "swtrain-feedback" not in state  # nothing answered yet: no feedback in either mode
