@@ -16,7 +16,7 @@ from html import escape
 from .i18n import Messages
 from .models import ECOMAP_FLOWS, ECOMAP_KINDS
 
-__all__ = ["ECOMAP_FLOWS", "ECOMAP_KINDS", "describe", "flow_labels", "kind_labels", "svg"]
+__all__ = ["ECOMAP_FLOWS", "ECOMAP_KINDS", "describe", "flow_labels", "kind_labels", "legend", "svg"]
 
 #: How each kind of link is drawn: stroke width and dash pattern.
 _STROKE = {"strong": ("4", ""), "tenuous": ("2", "7 6"), "stressful": ("2", "")}
@@ -36,6 +36,18 @@ def flow_labels(msg: Messages, centre: str) -> dict[str, str]:
         "none": msg("no flow marked"),
     }
     return {flow: labels[flow] for flow in ECOMAP_FLOWS}
+
+
+def legend(msg: Messages) -> str:
+    """The three kinds of line, each drawn as on the map (inline SVG: no font has a glyph for a jagged line)."""
+    items = []
+    for kind, label in kind_labels(msg).items():
+        sample = _line(2, 8, 46, 8, kind, "none")
+        items.append(
+            f'<span class="swtrain-ecomap-legend-{kind}" style="display:inline-flex;align-items:center;gap:4px;'
+            f'margin-right:16px"><svg width="48" height="16" viewBox="0 0 48 16">{sample}</svg>{escape(label)}</span>'
+        )
+    return f'<div style="color:#3f3f46;font-size:90%">{"".join(items)}</div>'
 
 
 def describe(value: Mapping[str, Mapping[str, str]], systems: Mapping[str, str], centre: str, msg: Messages) -> str:
@@ -118,7 +130,7 @@ def _line(x1: float, y1: float, x2: float, y2: float, kind: str, flow: str) -> s
     )
 
 
-def _zigzag(x1: float, y1: float, x2: float, y2: float, step: float = 9.0, amplitude: float = 5.0) -> str:
+def _zigzag(x1: float, y1: float, x2: float, y2: float, step: float = 9.0, amplitude: float = 4.0) -> str:
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     ux, uy = (x2 - x1) / length, (y2 - y1) / length
     nx, ny = -uy, ux

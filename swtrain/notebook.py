@@ -219,6 +219,7 @@ class CaseSession:
             parts.append(
                 render.exercise_prompt(exercise, self.responses.variant, self.msg, number, figure)
                 + render.exercise_grade(result, self.msg, answer or self.msg("(no answer)"))
+                + render.answer_drawing(exercise, self.responses.value(exercise.id), self.msg)
             )
         return "".join(parts)
 

@@ -182,6 +182,16 @@ def error_box(title: str, detail: str) -> str:
     return f'<div class="swtrain-error" style="{STYLE["error"]}"><b>{escape(title)}</b>{body}</div>'
 
 
+def answer_drawing(exercise: Exercise, value: Any, msg: Messages) -> str:
+    """The trainee's ecomap drawn as they left it ('' for other answers): feedback shows what they built."""
+    if not isinstance(exercise, Ecomap) or not isinstance(value, dict) or not value:
+        return ""
+    lang = msg.language
+    systems = [(s.value, s.label.get(lang)) for s in exercise.systems]
+    links = {k: v for k, v in value.items() if isinstance(v, dict)}
+    return f'<div class="swtrain-answer-drawing">{ecomap.svg(exercise.centre.get(lang), systems, links, msg)}</div>'
+
+
 def answer_text(exercise: Exercise, value: Any, variant: int, msg: Messages) -> str:
     """A trainee's saved answer in words, for feedback ('' when blank)."""
     if value is None or value == "" or value == [] or value == {}:

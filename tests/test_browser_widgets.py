@@ -8,7 +8,7 @@ infant heart case, it places three systems on the ecomap with the dropdowns
 and watches the drawing follow, and plays the first two decisions of the
 scenario. After "Restart Kernel and Run All Cells" every answer is shown
 again: the chart still chosen, the form filled, the ecomap drawn, the
-scenario at the same scene. Screenshots go to test-artifacts/.
+scenario at the same scene. Screenshots of each widget go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -178,7 +178,8 @@ def test_chart_choice_screening_ecomap_and_scenario_in_chromium(lab: Callable[[B
             expect(chosen).to_have_class(re.compile(r"\bmod-active\b"))
             expect(form.locator("button.mod-active")).to_have_count(len(semcd_key.items))
             expect(form.get_by_role("radio", name=step, exact=True)).to_be_checked()
-            page.screenshot(path=str(ARTIFACTS / "browser-self-management.png"))
+            form.screenshot(path=str(ARTIFACTS / "browser-screening-form.png"))
+            exercise(page, pick.id).screenshot(path=str(ARTIFACTS / "browser-chart-choice.png"))
 
             # --- the infant heart case: ecomap and scenario ------------------------------------------------
             run_all(page, budget, server.url("lab/tree/resource_linkage.ipynb") + "&reset", len(infant.exercises))
@@ -220,7 +221,9 @@ def test_chart_choice_screening_ecomap_and_scenario_in_chromium(lab: Callable[[B
             expect(page.locator('[data-mime-type="application/vnd.jupyter.stderr"]')).to_have_count(0)
             assert (saved_answers(infant_file) or {}).get(ecomap.id) == wanted_links
             assert not errors, errors
-            page.screenshot(path=str(ARTIFACTS / "browser-infant-heart.png"))
+            exercise(page, ecomap.id).screenshot(path=str(ARTIFACTS / "browser-ecomap.png"))
+            if scenario:
+                exercise(page, scenario.id).screenshot(path=str(ARTIFACTS / "browser-scenario.png"))
         except BaseException:
             print("--- JupyterLab log (tail) ---", server.log_tail(80), "--- page errors ---", *errors, sep="\n")
             ARTIFACTS.mkdir(exist_ok=True)

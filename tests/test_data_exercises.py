@@ -401,3 +401,18 @@ def test_a_cache_that_cannot_be_written_is_not_used(
     chart = case.sections[0].chart
     assert chart is not None
     assert case_charts.chart_png(case, chart, "en", CASE_DIR).startswith(b"\x89PNG")
+
+
+def test_feedback_mode_draws_the_trainees_ecomap(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from swtrain.notebook import CaseSession
+    from swtrain.store import FileStore
+
+    from .conftest import answers
+
+    monkeypatch.setenv("SWTRAIN_CASEDATA", str(MINI_ROOT))  # the case's charts are drawn from its folder
+    built = {"insurance": {"kind": "stressful", "flow": "to_centre"}}
+    responses = answers("mini-data", {"ecomap": built})
+    session = CaseSession(case, load_key(case, MINI_ROOT), FileStore(tmp_path), responses, "feedback")
+    page = session._feedback_html()
+    assert page.count('class="swtrain-ecomap-drawing"') == 1
+    assert 'data-system="insurance" data-kind="stressful" data-flow="to_centre"' in page

@@ -33,10 +33,11 @@ def feedback_page(case: Case, responses: Responses, grade: Grade) -> str:
     parts = []
     for number, (exercise, result) in enumerate(zip(case.exercises, grade.exercises, strict=True), start=1):
         given = responses.variant % len(exercise.given_sets) if isinstance(exercise, Numeric) else 0
-        answer = render.answer_text(exercise, responses.value(exercise.id), responses.variant, msg)
+        value = responses.value(exercise.id)
+        answer = render.answer_text(exercise, value, responses.variant, msg) or msg("(no answer)")
         parts.append(
             f'<section class="swtrain-exercise-feedback">{_prompt(case, exercise.id, language, given, number)}'
-            f"{render.exercise_grade(result, msg, answer or msg('(no answer)'))}</section>"
+            f"{render.exercise_grade(result, msg, answer)}{render.answer_drawing(exercise, value, msg)}</section>"
         )
     title = escape(case.title.get(language))
     heading = escape(msg("Feedback for trainee {trainee}.", trainee=grade.trainee_id))

@@ -50,7 +50,7 @@ class EcomapWidget(ExerciseWidget):
         self.hint = w.HTML("")
         self.drawing = w.HTML(self._svg())
         self.drawing.add_class("swtrain-ecomap")
-        legend = w.HTML(self._legend())
+        legend = w.HTML(ecomap.legend(msg))
         controls = w.VBox([w.VBox(rows), self.hint, legend, self.drawing])
         self._finish(controls)
 
@@ -71,12 +71,6 @@ class EcomapWidget(ExerciseWidget):
         lang = self.msg.language
         systems = [(s.value, s.label.get(lang)) for s in self.exercise.systems]  # type: ignore[union-attr]
         return ecomap.svg(self.centre, systems, self._drawn(), self.msg)
-
-    def _legend(self) -> str:
-        kinds = ecomap.kind_labels(self.msg)
-        lines = {"strong": "━━━", "tenuous": "╌╌╌", "stressful": "⩘⩘⩘"}
-        items = " &nbsp; ".join(f"{lines[k]} {escape(label)}" for k, label in kinds.items())
-        return f'<div style="color:#3f3f46;font-size:90%">{items}</div>'
 
     def _changed(self, change: dict[str, Any]) -> None:
         for system, kind in self.kind.items():
