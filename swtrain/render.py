@@ -7,6 +7,7 @@ escaped; every value a trainee wrote is escaped.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -45,9 +46,15 @@ def _markdown() -> Any:
     return mistune.create_markdown(escape=True)
 
 
+# CommonMark does not close `**` between a full-width colon and a Chinese character
+# ("**医院：**一座" stays literal), a common way to write a label in Chinese; the
+# colon is moved outside the bold, which reads the same.
+_PUNCT_BEFORE_CLOSING = re.compile(r"\*\*([^*\s][^*\n]*?)([：；，。！？、])\*\*(?=[^\s*])")
+
+
 def markdown(text: str) -> str:
     """Case markdown as HTML; raw HTML in it is shown as text, not run."""
-    return str(_markdown()(text))
+    return str(_markdown()(_PUNCT_BEFORE_CLOSING.sub(r"**\1**\2", text)))
 
 
 def content_note(note: Text | None, msg: Messages) -> str:

@@ -82,6 +82,33 @@ def test_case_markdown_is_escaped() -> None:
     assert "4 days" not in html and "3 days before admission" in html
 
 
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("**医院：**一座大城市。", "<strong>医院</strong>：一座大城市。"),
+        ("- **资源；**其他", "<li><strong>资源</strong>；其他</li>"),
+        ("她叫**小雨（化名）**，九岁。", "她叫<strong>小雨（化名）</strong>，九岁。"),
+        ("**Hospital:** a city", "<strong>Hospital:</strong> a city"),
+    ],
+)
+def test_bold_labels_ending_in_chinese_punctuation_render(text: str, html: str) -> None:
+    from swtrain.render import markdown
+
+    assert html in markdown(text)
+
+
+def test_every_bold_text_of_every_case_renders() -> None:
+    """No `**` is left over in any case text as Chinese readers would see it."""
+    from swtrain.cases import case_ids, load_case
+    from swtrain.render import markdown
+
+    for case_id in case_ids():
+        case = load_case(case_id)
+        for section in case.sections:
+            for language in ("en", "zh"):
+                assert "**" not in markdown(section.body.get(language)), (case_id, section.id, language)
+
+
 def test_assessed_mode_needs_no_key_and_gives_no_feedback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copytree(MINI_ROOT, tmp_path / "casedata")
     (tmp_path / "casedata" / "mini" / "key.yaml").unlink()
