@@ -26,13 +26,12 @@ import csv
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import SwtrainError
-from .store import MAX_ANSWER_FILE_BYTES, check_trainee_id, read_submission
+from .store import MAX_ANSWER_FILE_BYTES, check_trainee_id, read_submission, write_atomic
 
 DEFAULT_COURSE_DIR = "course/notebooks"
 PROBLEMS_FILE = "collect_problems.csv"
@@ -138,7 +137,7 @@ def collect(
                 result.unchanged.append(where)
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write_bytes_atomic(target, data)
+            write_atomic(target, data)
             result.copied.append(where)
     _write_problems(result.problems_file, result.problems)
     return result
@@ -263,20 +262,6 @@ def _sorted_entries(fd: int) -> list[os.DirEntry[str]]:
     """The entries of an open folder, hidden ones (temporary files of an interrupted save) left out."""
     with os.scandir(fd) as entries:
         return sorted((e for e in entries if not e.name.startswith(".")), key=lambda e: e.name)
-
-
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a reader sees the old file or the new, never half."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _write_problems(path: Path, problems: list[CollectProblem]) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -137,28 +138,17 @@ def _is_union_tag(part: Any) -> bool:
     # union members ("single_choice", "function-after[...]"); a field path
     # reads better without them.
     text = str(part)
-    return text.endswith("]") or text in _UNION_TAGS
+    return text.endswith("]") or text in _union_tags()
 
 
-_UNION_TAGS = {
-    "single_choice",
-    "multiple_choice",
-    "ordering",
-    "classification",
-    "numeric",
-    "free_text",
-    "chart_choice",
-    "ecomap",
-    "screening",
-    "scenario",
-    "DataStat",
-    "str",
-    "float",
-    "int",
-    "list[str]",
-    "dict[str,str]",
-    "dict[str,dict[str,str]]",
-}
+@lru_cache(maxsize=1)
+def _union_tags() -> frozenset[str]:
+    from typing import get_args
+
+    from .models import ExerciseType  # only once a validation error is being described
+
+    scalars = {"DataStat", "str", "float", "int", "list[str]", "dict[str,str]", "dict[str,dict[str,str]]"}
+    return frozenset(get_args(ExerciseType)) | scalars
 
 
 def _expected(err: Any) -> str:

@@ -15,6 +15,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,29 +75,16 @@ class Budget:
 
 
 @dataclass
-class LabServer:
-    """A JupyterLab server started for one test; `stop()` ends it and its kernels."""
+class ServerProcess:
+    """A server started for one test, its output in `log`; `stop()` ends it (and so its kernels)."""
 
     process: subprocess.Popen[bytes]
     port: int
-    token: str
     root: Path
     log: Path
     _log_file: Any = field(repr=False)
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def url(self, path: str) -> str:
-        """The address of `path` (such as "lab/tree/x.ipynb") carrying the token."""
-        return f"{self.base_url}/{path}?token={self.token}"
-
-    def api(self, path: str) -> Any:
-        """GET a server API path and decode its JSON."""
-        request = urllib.request.Request(f"{self.base_url}/{path}", headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return json.loads(response.read())
+    name = "The server"
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
@@ -103,19 +92,23 @@ class LabServer:
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
 
+    def answers(self) -> bool:
+        """True once the server answers its health check."""
+        raise NotImplementedError
+
     def wait_until_ready(self, budget: Budget, cap_seconds: float = 60.0) -> None:
-        def answers() -> bool:
+        def ready() -> bool:
             if self.process.poll() is not None:
                 raise RuntimeError(
-                    f"JupyterLab exited with code {self.process.returncode} before answering:\n{self.log_tail()}"
+                    f"{self.name} exited with code {self.process.returncode} before answering:\n{self.log_tail()}"
                 )
             try:
-                return "started" in self.api("api/status")
+                return self.answers()
             except (OSError, ValueError):  # not listening yet (URLError is an OSError)
                 return False
 
         try:
-            budget.poll(answers, f"JupyterLab on port {self.port} to answer /api/status", cap_seconds, every=0.1)
+            budget.poll(ready, f"{self.name} on port {self.port} to answer", cap_seconds, every=0.1)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n--- server log ---\n{self.log_tail()}") from None
 
@@ -131,6 +124,47 @@ class LabServer:
                     self.process.wait(timeout=10)
         finally:
             self._log_file.close()
+
+
+@dataclass
+class LabServer(ServerProcess):
+    """A JupyterLab server started for one test."""
+
+    token: str = ""
+    name = "JupyterLab"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        """The address of `path` (such as "lab/tree/x.ipynb") carrying the token."""
+        return f"{self.base_url}/{path}?token={self.token}"
+
+    def api(self, path: str) -> Any:
+        """GET a server API path and decode its JSON."""
+        request = urllib.request.Request(f"{self.base_url}/{path}", headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+
+    def answers(self) -> bool:
+        return "started" in self.api("api/status")
+
+
+@contextmanager
+def stopping() -> Iterator[list[ServerProcess]]:
+    """A list for the servers a test starts; each is stopped when the test ends, however it ends."""
+    started: list[ServerProcess] = []
+    try:
+        yield started
+    finally:
+        for server in started:
+            server.stop()
+
+
+def exercise(page: Any, exercise_id: str) -> Any:
+    """The widget box of one exercise on the page."""
+    return page.locator(f".swtrain-exercise-{exercise_id}")
 
 
 def copy_notebooks(source: Path, target: Path) -> Path:
@@ -204,49 +238,18 @@ def block_outside_requests(page: Any) -> None:
 
 
 @dataclass
-class AppServer:
-    """The trainee app (Voilà, as `swtrain serve` starts it) for one test; `stop()` ends it and its kernels."""
+class AppServer(ServerProcess):
+    """The trainee app (Voilà, as `swtrain serve` starts it) for one test."""
 
-    process: subprocess.Popen[bytes]
-    port: int
-    root: Path
-    log: Path
-    _log_file: Any = field(repr=False)
+    name = "Voilà"
 
     def url(self, path: str) -> str:
         """The address of `path`, such as "voila/render/index.ipynb?language=en"."""
         return f"http://127.0.0.1:{self.port}/{path}"
 
-    def log_tail(self, lines: int = 60) -> str:
-        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def wait_until_ready(self, budget: Budget, cap_seconds: float = 60.0) -> None:
-        def answers() -> bool:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Voilà exited with code {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(self.url(""), timeout=5) as response:
-                    return bool(response.status == 200)
-            except OSError:  # not listening yet
-                return False
-
-        try:
-            budget.poll(answers, f"Voilà on port {self.port} to answer", cap_seconds, every=0.1)
-        except AssertionError as exc:
-            raise AssertionError(f"{exc}\n--- server log ---\n{self.log_tail()}") from None
-
-    def stop(self) -> None:
-        try:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait(timeout=10)
-        finally:
-            self._log_file.close()
+    def answers(self) -> bool:
+        with urllib.request.urlopen(self.url(""), timeout=5) as response:
+            return bool(response.status == 200)
 
 
 def start_app(root: Path, work: Path, trainee: str, language: str = "en") -> AppServer:

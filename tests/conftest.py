@@ -44,6 +44,17 @@ def mini_key(mini_case: Case) -> Key:
     return load_key(mini_case, MINI_ROOT)
 
 
+@pytest.fixture(scope="session")
+def data_case() -> Case:
+    """The mini case with data, charts, an ecomap, a screening form and a scenario."""
+    return load_case("mini-data", MINI_ROOT)
+
+
+@pytest.fixture(scope="session")
+def data_key(data_case: Case) -> Key:
+    return load_key(data_case, MINI_ROOT)
+
+
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 

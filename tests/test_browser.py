@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +23,17 @@ import pytest
 from swtrain.cases import load_case
 from swtrain.models import Case
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, Budget, LabServer, copy_notebooks, running_in_ci, start_lab
+from .browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Budget,
+    LabServer,
+    copy_notebooks,
+    exercise,
+    require_chromium,
+    start_lab,
+    stopping,
+)
 from .conftest import ROOT
 
 if TYPE_CHECKING:
@@ -55,22 +64,6 @@ CLASSIFIED_ITEM, CLASSIFIED_AS = "savings-gone", "economy"
 FREE_TEXT_ANSWER = "Day 5: agree a safety plan with the mother and check in daily. 每天与母亲确认安全计划。"
 
 
-def require_chromium() -> None:
-    """Skip when run by hand on a machine without chromium or Playwright; in CI fail instead."""
-    problem = ""
-    if not os.access(CHROMIUM, os.X_OK):
-        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "the playwright Python package is missing (pip install -e '.[test]')"
-    if problem:
-        if running_in_ci():
-            pytest.fail(f"The browser test must run in CI, but {problem}.", pytrace=False)
-        pytest.skip(problem)
-
-
 @pytest.fixture
 def budget() -> Budget:
     return Budget(TOTAL_SECONDS)
@@ -83,28 +76,21 @@ def start_jupyterlab(tmp_path: Path, budget: Budget) -> Iterator[Callable[[], La
     Started by the test (after the chromium check, so a missing chromium in CI
     is a test failure, not a setup error) and always stopped here.
     """
-    servers: list[LabServer] = []
+    with stopping() as servers:
 
-    def start() -> LabServer:
-        root = copy_notebooks(ROOT / "notebooks", tmp_path / "notebooks")
-        servers.append(start_lab(root, tmp_path))
-        servers[-1].wait_until_ready(budget)
-        return servers[-1]
+        def start() -> LabServer:
+            root = copy_notebooks(ROOT / "notebooks", tmp_path / "notebooks")
+            server = start_lab(root, tmp_path)
+            servers.append(server)
+            server.wait_until_ready(budget)
+            return server
 
-    try:
         yield start
-    finally:
-        for server in servers:
-            server.stop()
 
 
 @pytest.fixture
 def case() -> Case:
     return load_case(CASE_ID)
-
-
-def exercise(page: Page, exercise_id: str) -> Locator:
-    return page.locator(f".swtrain-exercise-{exercise_id}")
 
 
 def menu(page: Page, budget: Budget, top: str, item: str) -> None:

@@ -37,9 +37,11 @@ from .browser_support import (
     LabServer,
     block_outside_requests,
     copy_notebooks,
+    exercise,
     require_chromium,
     start_app,
     start_lab,
+    stopping,
 )
 from .conftest import ROOT
 
@@ -78,27 +80,20 @@ def start_servers(tmp_path: Path, budget: Budget) -> Iterator[Callable[[str], An
     Started by the test, after the chromium check, so a missing chromium in CI
     is a test failure, not a setup error; always stopped here.
     """
-    servers: list[AppServer | LabServer] = []
+    with stopping() as servers:
 
-    def start(kind: str) -> Any:
-        root = copy_notebooks(ROOT / "notebooks", tmp_path / "notebooks")
-        servers.append(start_app(root, tmp_path, TRAINEE) if kind == "app" else start_lab(root, tmp_path))
-        servers[-1].wait_until_ready(budget)
-        return servers[-1]
+        def start(kind: str) -> Any:
+            root = copy_notebooks(ROOT / "notebooks", tmp_path / "notebooks")
+            server = start_app(root, tmp_path, TRAINEE) if kind == "app" else start_lab(root, tmp_path)
+            servers.append(server)
+            server.wait_until_ready(budget)
+            return server
 
-    try:
         yield start
-    finally:
-        for server in servers:
-            server.stop()
 
 
 def launch(p: Playwright, budget: Budget) -> Browser:
     return p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=budget.ms(30))
-
-
-def exercise(page: Page, exercise_id: str) -> Locator:
-    return page.locator(f".swtrain-exercise-{exercise_id}")
 
 
 def saved_answers(path: Path) -> dict[str, Any] | None:

@@ -26,12 +26,22 @@ from swtrain.models import ChartChoice, Ecomap, Scenario, Screening
 from swtrain.scenario import best_path
 from swtrain.screening import instrument_of, own_score
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, Budget, LabServer, copy_notebooks, start_lab
+from .browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Budget,
+    LabServer,
+    copy_notebooks,
+    exercise,
+    require_chromium,
+    start_lab,
+    stopping,
+)
 from .conftest import ROOT
-from .test_browser import kernel_idle, menu, require_chromium, saved_answers
+from .test_browser import kernel_idle, menu, saved_answers
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Locator, Page
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -42,20 +52,17 @@ TOTAL_SECONDS = 240
 
 @pytest.fixture
 def lab(tmp_path: Path) -> Iterator[Callable[[], LabServer]]:
-    servers: list[LabServer] = []
+    with stopping() as servers:
 
-    def start(budget: Budget) -> LabServer:
-        root = copy_notebooks(ROOT / "notebooks", tmp_path / "notebooks")
-        set_case(root / "resource_linkage.ipynb", "infant-heart-family")
-        servers.append(start_lab(root, tmp_path))
-        servers[-1].wait_until_ready(budget)
-        return servers[-1]
+        def start(budget: Budget) -> LabServer:
+            root = copy_notebooks(ROOT / "notebooks", tmp_path / "notebooks")
+            set_case(root / "resource_linkage.ipynb", "infant-heart-family")
+            server = start_lab(root, tmp_path)
+            servers.append(server)
+            server.wait_until_ready(budget)
+            return server
 
-    try:
         yield start  # type: ignore[misc]
-    finally:
-        for server in servers:
-            server.stop()
 
 
 def set_case(notebook: Path, case_id: str) -> None:
@@ -66,10 +73,6 @@ def set_case(notebook: Path, case_id: str) -> None:
     cell["source"] = re.sub(r'^case_id: str = "[^"]*"', f'case_id: str = "{case_id}"', source, flags=re.M)
     assert case_id in "".join(cell["source"])
     notebook.write_text(json.dumps(data), encoding="utf-8")
-
-
-def exercise(page: Page, exercise_id: str) -> Locator:
-    return page.locator(f".swtrain-exercise-{exercise_id}")
 
 
 def run_all(page: Page, budget: Budget, url: str, exercises: int) -> None:

@@ -24,16 +24,6 @@ from .conftest import MINI_ROOT
 CASE_DIR = MINI_ROOT / "mini-data"
 
 
-@pytest.fixture(scope="module")
-def case() -> Case:
-    return load_case("mini-data", MINI_ROOT)
-
-
-@pytest.fixture(scope="module")
-def key(case: Case) -> Key:
-    return load_key(case, MINI_ROOT)
-
-
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
     """A copy of the mini data case to break."""
@@ -41,17 +31,17 @@ def copy(tmp_path: Path) -> Path:
     return tmp_path / "casedata"
 
 
-def test_the_table_has_numbers_categories_and_missing_cells(case: Case) -> None:
-    table = read_dataset(CASE_DIR, case.dataset("scores"))
+def test_the_table_has_numbers_categories_and_missing_cells(data_case: Case) -> None:
+    table = read_dataset(CASE_DIR, data_case.dataset("scores"))
     assert table.rows == 8
     assert table.columns["self_efficacy"][:2] == (5.2, 6.1)
     assert table.columns["self_efficacy"][5] is None
     assert table.numbers("self_efficacy", {"time": "after"}) == [6.1, 4.5, 6.5]
 
 
-def test_a_data_based_key_is_the_figure_computed_from_the_csv(key: Key) -> None:
+def test_a_data_based_key_is_the_figure_computed_from_the_csv(data_key: Key) -> None:
     # after: (6.1 + 4.5 + 6.5) / 3 = 5.7; before: (5.2 + 4.0 + 6.3 + 7.0) / 4 = 5.625
-    assert key.exercises["mean-change"].answer == pytest.approx(0.075)  # type: ignore[union-attr]
+    assert data_key.exercises["mean-change"].answer == pytest.approx(0.075)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -97,7 +87,7 @@ def test_a_chart_naming_an_undeclared_column_is_refused_with_its_line(copy: Path
     assert "a column of dataset 'scores' (member, time, self_efficacy, group)" in str(caught.value)
 
 
-def test_a_data_key_naming_a_missing_value_is_refused(copy: Path, case: Case) -> None:
+def test_a_data_key_naming_a_missing_value_is_refused(copy: Path, data_case: Case) -> None:
     path = copy / "mini-data" / "key.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("where: {time: after}", "where: {time: later}"), "utf-8")
     with pytest.raises(KeyInvalid, match=r"exercises.mean-change.answer.where.time: found 'later', expected one of"):
@@ -107,42 +97,44 @@ def test_a_data_key_naming_a_missing_value_is_refused(copy: Path, case: Case) ->
 # --- grading -------------------------------------------------------------------
 
 
-def grade(case: Case, key: Key, exercise_id: str, value: Any, language: str = "en", reveal: bool = True) -> Any:
-    exercise = case.exercise(exercise_id)
-    return grade_exercise(exercise, key.exercises[exercise_id], value, 0, messages(language), reveal)
+def grade(
+    data_case: Case, data_key: Key, exercise_id: str, value: Any, language: str = "en", reveal: bool = True
+) -> Any:
+    exercise = data_case.exercise(exercise_id)
+    return grade_exercise(exercise, data_key.exercises[exercise_id], value, 0, messages(language), reveal)
 
 
-def test_chart_choice_is_graded_like_a_single_choice(case: Case, key: Key) -> None:
-    assert grade(case, key, "pick-chart", "lines").status == "correct"
-    wrong = grade(case, key, "pick-chart", "hist")
+def test_chart_choice_is_graded_like_a_single_choice(data_case: Case, data_key: Key) -> None:
+    assert grade(data_case, data_key, "pick-chart", "lines").status == "correct"
+    wrong = grade(data_case, data_key, "pick-chart", "hist")
     assert wrong.status == "incorrect" and "A histogram mixes before and after." in wrong.feedback
-    assert grade(case, key, "pick-chart", "pie").status == "invalid"
+    assert grade(data_case, data_key, "pick-chart", "pie").status == "invalid"
 
 
-def test_numeric_read_from_data_within_tolerance(case: Case, key: Key) -> None:
-    assert grade(case, key, "mean-change", 0.1).status == "correct"
-    assert grade(case, key, "mean-change", 0.2).status == "incorrect"
+def test_numeric_read_from_data_within_tolerance(data_case: Case, data_key: Key) -> None:
+    assert grade(data_case, data_key, "mean-change", 0.1).status == "correct"
+    assert grade(data_case, data_key, "mean-change", 0.2).status == "incorrect"
 
 
-def test_ecomap_full_partial_and_empty(case: Case, key: Key) -> None:
+def test_ecomap_full_partial_and_empty(data_case: Case, data_key: Key) -> None:
     right = {"hospital": {"kind": "strong", "flow": "both"}, "insurance": {"kind": "stressful", "flow": "to_centre"}}
-    assert grade(case, key, "ecomap", right).score == 3
+    assert grade(data_case, data_key, "ecomap", right).score == 3
     # hospital right (1), insurance kind wrong but flow right (0.5), the faith group wrongly placed (0): 1.5 of 3
     half = {
         "hospital": {"kind": "strong", "flow": "both"},
         "insurance": {"kind": "strong", "flow": "to_centre"},
         "church": {"kind": "tenuous", "flow": "none"},
     }
-    result = grade(case, key, "ecomap", half)
+    result = grade(data_case, data_key, "ecomap", half)
     assert result.status == "partial" and result.score == pytest.approx(1.5)
     assert any("Medical insurance: not strong" in line and "It is stressful" in line for line in result.feedback)
     assert any("A faith group: this system has no link" in line for line in result.feedback)
     assert any("Claims are slow" in line for line in result.feedback)
-    hidden = grade(case, key, "ecomap", half, reveal=False)
+    hidden = grade(data_case, data_key, "ecomap", half, reveal=False)
     assert not any("It is stressful" in line for line in hidden.feedback)
-    chinese = grade(case, key, "ecomap", half, language="zh")
+    chinese = grade(data_case, data_key, "ecomap", half, language="zh")
     assert any("医疗保险：不是“紧密的关系”" in line for line in chinese.feedback)
-    assert grade(case, key, "ecomap", {}).status == "unanswered"
+    assert grade(data_case, data_key, "ecomap", {}).status == "unanswered"
 
 
 @pytest.mark.parametrize(
@@ -155,8 +147,10 @@ def test_ecomap_full_partial_and_empty(case: Case, key: Key) -> None:
         {"hospital": "strong"},
     ],
 )
-def test_an_ecomap_answer_that_does_not_fit_scores_zero_with_a_reason(case: Case, key: Key, value: Any) -> None:
-    result = grade(case, key, "ecomap", value)
+def test_an_ecomap_answer_that_does_not_fit_scores_zero_with_a_reason(
+    data_case: Case, data_key: Key, value: Any
+) -> None:
+    result = grade(data_case, data_key, "ecomap", value)
     assert result.status == "invalid" and result.score == 0
 
 
@@ -170,17 +164,17 @@ def png_of(html: str) -> bytes:
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_every_chart_of_the_case_draws_a_png_in_the_language(case: Case, language: str) -> None:
-    for _where, chart in case.charts():
-        html = chart_html(case, chart, language, CASE_DIR)
+def test_every_chart_of_the_case_draws_a_png_in_the_language(data_case: Case, language: str) -> None:
+    for _where, chart in data_case.charts():
+        html = chart_html(data_case, chart, language, CASE_DIR)
         assert png_of(html).startswith(b"\x89PNG")
         assert f'data-kind="{chart.kind}"' in html
-    first = chart_html(case, case.sections[0].chart, language, CASE_DIR)  # type: ignore[arg-type]
+    first = chart_html(data_case, data_case.sections[0].chart, language, CASE_DIR)  # type: ignore[arg-type]
     assert ("每位组员" if language == "zh" else "Each member") in first
 
 
-def test_the_table_shows_labels_in_the_language_and_missing_cells(case: Case) -> None:
-    html = table_html(case, "scores", "zh", CASE_DIR)
+def test_the_table_shows_labels_in_the_language_and_missing_cells(data_case: Case) -> None:
+    html = table_html(data_case, "scores", "zh", CASE_DIR)
     assert "<th>自我效能（1-10）</th>" in html and "<td>小组前</td>" in html and "<td>–</td>" in html
     assert "共 8 行" in html
 
@@ -196,21 +190,21 @@ class Recorder:
         self.calls.append((exercise_id, value))
 
 
-def widget_for(case: Case, exercise_id: str, value: Any = None, language: str = "en") -> tuple[Any, Recorder]:
+def widget_for(data_case: Case, exercise_id: str, value: Any = None, language: str = "en") -> tuple[Any, Recorder]:
     recorder = Recorder()
     widget = exercise_widget(
-        case.exercise(exercise_id),
+        data_case.exercise(exercise_id),
         value=value,
         variant=0,
         msg=messages(language),
         on_answer=recorder,
-        draw=lambda chart: chart_html(case, chart, language, CASE_DIR),
+        draw=lambda chart: chart_html(data_case, chart, language, CASE_DIR),
     )
     return widget, recorder
 
 
-def test_chart_choice_widget_shows_each_chart_and_keeps_one_chosen(case: Case) -> None:
-    widget, recorder = widget_for(case, "pick-chart")
+def test_chart_choice_widget_shows_each_chart_and_keeps_one_chosen(data_case: Case) -> None:
+    widget, recorder = widget_for(data_case, "pick-chart")
     assert widget.value is None
     assert all("data:image/png" in card.children[0].value for card in widget.controls.children)
     widget.buttons["hist"].value = True
@@ -219,18 +213,18 @@ def test_chart_choice_widget_shows_each_chart_and_keeps_one_chosen(case: Case) -
     assert not widget.buttons["hist"].value and widget.value == "lines"
     widget.buttons["lines"].value = False  # clicking the chosen chart again keeps it chosen
     assert widget.value == "lines" and len(recorder.calls) == 2
-    restored, _ = widget_for(case, "pick-chart", value="bars")
+    restored, _ = widget_for(data_case, "pick-chart", value="bars")
     assert restored.value == "bars" and restored.buttons["bars"].value
 
 
-def test_a_numeric_exercise_shows_its_chart_with_the_prompt(case: Case) -> None:
-    widget, _ = widget_for(case, "mean-change")
+def test_a_numeric_exercise_shows_its_chart_with_the_prompt(data_case: Case) -> None:
+    widget, _ = widget_for(data_case, "mean-change")
     assert "data:image/png" in widget.prompt.value
     assert "swtrain-given" not in widget.prompt.value
 
 
-def test_ecomap_widget_saves_finished_links_and_draws_as_it_is_built(case: Case) -> None:
-    widget, recorder = widget_for(case, "ecomap", language="zh")
+def test_ecomap_widget_saves_finished_links_and_draws_as_it_is_built(data_case: Case) -> None:
+    widget, recorder = widget_for(data_case, "ecomap", language="zh")
     assert 'class="swtrain-ecomap-system"' not in widget.drawing.value
     widget.kind["hospital"].value = "strong"
     assert recorder.calls == []  # no flow yet: nothing half-set is saved
@@ -246,9 +240,9 @@ def test_ecomap_widget_saves_finished_links_and_draws_as_it_is_built(case: Case)
     assert widget.flow["hospital"].disabled
 
 
-def test_ecomap_widget_restores_a_saved_answer_and_ignores_what_does_not_fit(case: Case) -> None:
+def test_ecomap_widget_restores_a_saved_answer_and_ignores_what_does_not_fit(data_case: Case) -> None:
     saved = {"insurance": {"kind": "tenuous", "flow": "from_centre"}, "hospital": {"kind": "close", "flow": "x"}}
-    widget, recorder = widget_for(case, "ecomap", value=saved)
+    widget, recorder = widget_for(data_case, "ecomap", value=saved)
     assert widget.value == {"insurance": {"kind": "tenuous", "flow": "from_centre"}}
     assert widget.kind["hospital"].value == "" and recorder.calls == []
     assert 'stroke-dasharray="7 6"' in widget.drawing.value
@@ -259,38 +253,46 @@ def test_ecomap_widget_restores_a_saved_answer_and_ignores_what_does_not_fit(cas
 KEY_RATINGS = {"1": "2", "2": "2", "3": "1", "4": "2", "5": "1", "6": "1", "7": "2", "8": "0", "9": "0"}
 
 
-def test_a_screening_answer_matching_the_key_earns_every_point(case: Case, key: Key) -> None:
+def test_a_screening_answer_matching_the_key_earns_every_point(data_case: Case, data_key: Key) -> None:
     answer = {"items": KEY_RATINGS, "result": {"total": "11", "band": "2", "next": "refer"}}
-    result = grade(case, key, "phq9", answer)
+    result = grade(data_case, data_key, "phq9", answer)
     assert result.status == "correct" and result.score == 5
     assert "Ratings: 9 of 9 items match what the case shows." in result.feedback
 
 
-def test_total_and_band_are_judged_on_the_trainees_own_ratings(case: Case, key: Key) -> None:
+def test_total_and_band_are_judged_on_the_trainees_own_ratings(data_case: Case, data_key: Key) -> None:
     # item 1 rated 0 (2 off: outside the tolerance of 1): the own total is 9, mild (band 1)
     ratings = {**KEY_RATINGS, "1": "0"}
-    consistent = grade(case, key, "phq9", {"items": ratings, "result": {"total": "9", "band": "1", "next": "refer"}})
+    consistent = grade(
+        data_case, data_key, "phq9", {"items": ratings, "result": {"total": "9", "band": "1", "next": "refer"}}
+    )
     assert consistent.score == pytest.approx(5 * (0.4 * 8 / 9 + 0.2 + 0.2 + 0.2), abs=1e-4)
     assert "Look again at items 1." in consistent.feedback
-    wrong_sum = grade(case, key, "phq9", {"items": ratings, "result": {"total": "11", "band": "1", "next": "refer"}})
+    wrong_sum = grade(
+        data_case, data_key, "phq9", {"items": ratings, "result": {"total": "11", "band": "1", "next": "refer"}}
+    )
     assert wrong_sum.score == pytest.approx(5 * (0.4 * 8 / 9 + 0.2 + 0.2), abs=1e-4)
     assert "Your ratings give 9." in wrong_sum.feedback
-    hidden = grade(case, key, "phq9", {"items": ratings, "result": {"total": "11"}}, reveal=False)
+    hidden = grade(data_case, data_key, "phq9", {"items": ratings, "result": {"total": "11"}}, reveal=False)
     assert "Check the total of your ratings." in hidden.feedback and "Your ratings give 9." not in hidden.feedback
 
 
-def test_an_item_9_rating_above_0_makes_a_safety_assessment_the_right_next_step(case: Case, key: Key) -> None:
+def test_an_item_9_rating_above_0_makes_a_safety_assessment_the_right_next_step(data_case: Case, data_key: Key) -> None:
     ratings = {**KEY_RATINGS, "9": "1"}
-    refer = grade(case, key, "phq9", {"items": ratings, "result": {"total": "12", "band": "2", "next": "refer"}})
+    refer = grade(
+        data_case, data_key, "phq9", {"items": ratings, "result": {"total": "12", "band": "2", "next": "refer"}}
+    )
     assert refer.score == pytest.approx(5 * 0.8)
     assert any("a safety assessment comes before anything else" in line for line in refer.feedback)
     assert "The next step: Assess her safety now" in refer.feedback
-    safety = grade(case, key, "phq9", {"items": ratings, "result": {"total": "12", "band": "2", "next": "safety"}})
+    safety = grade(
+        data_case, data_key, "phq9", {"items": ratings, "result": {"total": "12", "band": "2", "next": "safety"}}
+    )
     assert safety.score == pytest.approx(5.0)
 
 
-def test_unscorable_ratings_and_answers_that_do_not_fit(case: Case, key: Key) -> None:
-    few = grade(case, key, "phq9", {"items": {"1": "2"}, "result": {"next": "watch"}}, language="zh")
+def test_unscorable_ratings_and_answers_that_do_not_fit(data_case: Case, data_key: Key) -> None:
+    few = grade(data_case, data_key, "phq9", {"items": {"1": "2"}, "result": {"next": "watch"}}, language="zh")
     assert few.status == "partial"
     assert any("phq-9 is not scored" in line for line in few.feedback)
     assert "中度得分且压力如此之大，不能只是等待。" in few.feedback
@@ -301,7 +303,7 @@ def test_unscorable_ratings_and_answers_that_do_not_fit(case: Case, key: Key) ->
         {"result": {"band": "9"}},
         ["1"],
     ):
-        result = grade(case, key, "phq9", bad)
+        result = grade(data_case, data_key, "phq9", bad)
         assert result.status == "invalid" and result.score == 0, bad
 
 
@@ -324,8 +326,8 @@ def test_a_screening_key_that_does_not_fit_its_instrument_is_refused(copy: Path)
         load_case("mini-data", copy)
 
 
-def test_the_screening_form_saves_ratings_and_result_and_restores_them(case: Case) -> None:
-    widget, recorder = widget_for(case, "phq9", language="zh")
+def test_the_screening_form_saves_ratings_and_result_and_restores_them(data_case: Case) -> None:
+    widget, recorder = widget_for(data_case, "phq9", language="zh")
     assert len(widget.items) == 10 and all(b.value is None for b in widget.items.values())
     assert "完全不会" in [label for label, _ in widget.items[1].options]
     footer = widget.controls.children[-1].value
@@ -342,20 +344,20 @@ def test_the_screening_form_saves_ratings_and_result_and_restores_them(case: Cas
     widget.total.value = "eleven"
     assert "不是数字；未保存" in widget.status.value
     assert len(recorder.calls) == 4
-    restored, _ = widget_for(case, "phq9", value=recorder.calls[-1][1])
+    restored, _ = widget_for(data_case, "phq9", value=recorder.calls[-1][1])
     assert restored.items[1].value == 2 and restored.band.value == "2" and restored.next_step.value == "refer"
 
 
-def test_in_practice_mode_item_9_above_0_brings_up_the_safety_prompt_at_once(case: Case) -> None:
+def test_in_practice_mode_item_9_above_0_brings_up_the_safety_prompt_at_once(data_case: Case) -> None:
     practice = exercise_widget(
-        case.exercise("phq9"), value=None, variant=0, msg=messages("en"), on_answer=Recorder(), practice=True
+        data_case.exercise("phq9"), value=None, variant=0, msg=messages("en"), on_answer=Recorder(), practice=True
     )
     assert practice.safety.value == ""
     practice.items[9].value = 1
     assert "Safety first" in practice.safety.value and "thoughts of death or self-harm" in practice.safety.value
     practice.items[9].value = 0
     assert practice.safety.value == ""
-    assessed, _ = widget_for(case, "phq9")
+    assessed, _ = widget_for(data_case, "phq9")
     assessed.items[9].value = 2
     assert assessed.safety.value == ""
 
@@ -364,13 +366,13 @@ def test_in_practice_mode_item_9_above_0_brings_up_the_safety_prompt_at_once(cas
 
 
 def test_a_cached_chart_is_not_drawn_again_and_a_changed_csv_is(
-    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import swtrain.reports.case_charts as case_charts
 
     monkeypatch.setenv("SWTRAIN_CACHE_DIR", str(tmp_path / "cache"))
     shutil.copytree(CASE_DIR, tmp_path / "mini-data")
-    chart = case.sections[0].chart
+    chart = data_case.sections[0].chart
     assert chart is not None
     drawn: list[str] = []
     draw = case_charts._draw_png
@@ -380,30 +382,32 @@ def test_a_cached_chart_is_not_drawn_again_and_a_changed_csv_is(
         return draw(*args)
 
     monkeypatch.setattr(case_charts, "_draw_png", counting)
-    first = case_charts.chart_png(case, chart, "en", tmp_path / "mini-data")
-    assert case_charts.chart_png(case, chart, "en", tmp_path / "mini-data") == first
+    first = case_charts.chart_png(data_case, chart, "en", tmp_path / "mini-data")
+    assert case_charts.chart_png(data_case, chart, "en", tmp_path / "mini-data") == first
     assert drawn == ["en"] and len(list((tmp_path / "cache").glob("*.png"))) == 1
-    case_charts.chart_png(case, chart, "zh", tmp_path / "mini-data")
+    case_charts.chart_png(data_case, chart, "zh", tmp_path / "mini-data")
     csv_path = tmp_path / "mini-data" / "scores.csv"
     csv_path.write_text(csv_path.read_text(encoding="utf-8").replace("5.2", "3.2"), encoding="utf-8")
-    case_charts.chart_png(case, chart, "en", tmp_path / "mini-data")
+    case_charts.chart_png(data_case, chart, "en", tmp_path / "mini-data")
     assert drawn == ["en", "zh", "en"]
 
 
 def test_a_cache_that_cannot_be_written_is_not_used(
-    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import swtrain.reports.case_charts as case_charts
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("SWTRAIN_CACHE_DIR", str(blocker / "cache"))
-    chart = case.sections[0].chart
+    chart = data_case.sections[0].chart
     assert chart is not None
-    assert case_charts.chart_png(case, chart, "en", CASE_DIR).startswith(b"\x89PNG")
+    assert case_charts.chart_png(data_case, chart, "en", CASE_DIR).startswith(b"\x89PNG")
 
 
-def test_feedback_mode_draws_the_trainees_ecomap(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_feedback_mode_draws_the_trainees_ecomap(
+    data_case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from swtrain.notebook import CaseSession
     from swtrain.store import FileStore
 
@@ -412,7 +416,7 @@ def test_feedback_mode_draws_the_trainees_ecomap(case: Case, tmp_path: Path, mon
     monkeypatch.setenv("SWTRAIN_CASEDATA", str(MINI_ROOT))  # the case's charts are drawn from its folder
     built = {"insurance": {"kind": "stressful", "flow": "to_centre"}}
     responses = answers("mini-data", {"ecomap": built})
-    session = CaseSession(case, load_key(case, MINI_ROOT), FileStore(tmp_path), responses, "feedback")
+    session = CaseSession(data_case, load_key(data_case, MINI_ROOT), FileStore(tmp_path), responses, "feedback")
     page = session._feedback_html()
     assert page.count('class="swtrain-ecomap-drawing"') == 1
     assert 'data-system="insurance" data-kind="stressful" data-flow="to_centre"' in page

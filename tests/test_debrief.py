@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from swtrain.cases import load_case, load_key
 from swtrain.cohort import grade_cohort
 from swtrain.models import Case, Key
 from swtrain.reports.debrief import choice_counts, decision_chart, decision_order, path_diagram
@@ -23,16 +22,6 @@ PATHS = {
     "t004": ["jump-plan", "loop", "ask-risk", "listen"],
     "t005": ["ask-risk"],  # unfinished
 }
-
-
-@pytest.fixture(scope="module")
-def case() -> Case:
-    return load_case("mini-data", MINI_ROOT)
-
-
-@pytest.fixture(scope="module")
-def key(case: Case) -> Key:
-    return load_key(case, MINI_ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -54,25 +43,25 @@ def test_grade_cohort_writes_each_valid_path(graded: Path) -> None:
     assert {r["trainee_id"]: r["status"] for r in rows}["t001"] == "correct"
 
 
-def test_choice_counts_per_decision_point_with_zeros(graded: Path, case: Case) -> None:
-    table = choice_counts(graded, case, "crisis-walk", "en")
+def test_choice_counts_per_decision_point_with_zeros(graded: Path, data_case: Case) -> None:
+    table = choice_counts(graded, data_case, "crisis-walk", "en")
     counts = dict(zip(table["choice_id"], table["Trainees"], strict=True))
     # t004 passed arrive twice (a loop) and made both choices there; each choice counts a trainee once
     assert counts == {"ask-risk": 4, "jump-plan": 2, "listen": 3, "leave": 1, "loop": 1}
-    assert list(table["Decision point"].unique()) == decision_order(case.exercise("crisis-walk"))  # type: ignore[arg-type]
-    chinese = choice_counts(graded, case, "crisis-walk", "zh")
+    assert list(table["Decision point"].unique()) == decision_order(data_case.exercise("crisis-walk"))  # type: ignore[arg-type]
+    chinese = choice_counts(graded, data_case, "crisis-walk", "zh")
     assert list(chinese.columns) == ["决策点", "选择", "choice_id", "学员人数"]
     assert "先倾听" in set(chinese["选择"])
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_the_charts_draw_without_missing_glyphs(
-    graded: Path, case: Case, key: Key, language: str, tmp_path: Path
+    graded: Path, data_case: Case, data_key: Key, language: str, tmp_path: Path
 ) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns for each glyph its font lacks
-        bars = decision_chart(graded, case, "crisis-walk", language, key)
-        diagram = path_diagram(graded, case, "crisis-walk", language)
+        bars = decision_chart(graded, data_case, "crisis-walk", language, data_key)
+        diagram = path_diagram(graded, data_case, "crisis-walk", language)
         bars.savefig(tmp_path / "bars.png")
         diagram.savefig(tmp_path / "paths.png")
     assert (tmp_path / "bars.png").stat().st_size > 5000 and (tmp_path / "paths.png").stat().st_size > 5000
@@ -86,13 +75,13 @@ def test_the_charts_draw_without_missing_glyphs(
     assert ("5 trainees" in title) if language == "en" else ("5 名学员" in title)
 
 
-def test_a_case_without_paths_gives_empty_counts(case: Case, tmp_path: Path) -> None:
-    table = choice_counts(tmp_path, case, "crisis-walk", "en")
+def test_a_case_without_paths_gives_empty_counts(data_case: Case, tmp_path: Path) -> None:
+    table = choice_counts(tmp_path, data_case, "crisis-walk", "en")
     assert list(table["Trainees"]) == [0, 0, 0, 0, 0]
 
 
-def test_only_a_scenario_has_a_debrief(graded: Path, case: Case) -> None:
+def test_only_a_scenario_has_a_debrief(graded: Path, data_case: Case) -> None:
     from swtrain.errors import SwtrainError
 
     with pytest.raises(SwtrainError, match="is a chart_choice, not a scenario"):
-        choice_counts(graded, case, "pick-chart", "en")
+        choice_counts(graded, data_case, "pick-chart", "en")

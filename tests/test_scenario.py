@@ -23,19 +23,9 @@ from .conftest import MINI_ROOT
 EXERCISE = "crisis-walk"
 
 
-@pytest.fixture(scope="module")
-def case() -> Case:
-    return load_case("mini-data", MINI_ROOT)
-
-
-@pytest.fixture(scope="module")
-def key(case: Case) -> Key:
-    return load_key(case, MINI_ROOT)
-
-
 @pytest.fixture
-def scenario(case: Case) -> Scenario:
-    found = case.exercise(EXERCISE)
+def scenario(data_case: Case) -> Scenario:
+    found = data_case.exercise(EXERCISE)
     assert isinstance(found, Scenario)
     return found
 
@@ -76,49 +66,51 @@ def test_decisions_to_end(scenario: Scenario) -> None:
 # --- grading -------------------------------------------------------------------------
 
 
-def graded(case: Case, key: Key, path: Any, language: str = "en", reveal: bool = True) -> Any:
-    return grade_exercise(case.exercise(EXERCISE), key.exercises[EXERCISE], path, 0, messages(language), reveal)
+def graded(data_case: Case, data_key: Key, path: Any, language: str = "en", reveal: bool = True) -> Any:
+    return grade_exercise(
+        data_case.exercise(EXERCISE), data_key.exercises[EXERCISE], path, 0, messages(language), reveal
+    )
 
 
-def test_the_best_path_earns_every_point_and_the_path_is_shown(case: Case, key: Key) -> None:
-    result = graded(case, key, ["ask-risk", "listen"])
+def test_the_best_path_earns_every_point_and_the_path_is_shown(data_case: Case, data_key: Key) -> None:
+    result = graded(data_case, data_key, ["ask-risk", "listen"])
     assert result.status == "correct" and result.score == 4
     assert result.feedback[1:] == ("Decision 1: Ask gently how safe she feels", "Decision 2: Listen first")
 
 
-def test_credit_per_decision_and_the_counter_rule(case: Case, key: Key) -> None:
+def test_credit_per_decision_and_the_counter_rule(data_case: Case, data_key: Key) -> None:
     # decisions (0 + 1) / 2 share 0.75 of the points; the rule (0.25) fails: risk_known is 0 on reaching calm
-    result = graded(case, key, ["jump-plan", "listen"])
+    result = graded(data_case, data_key, ["jump-plan", "listen"])
     assert result.score == pytest.approx(4 * 0.75 * 0.5)
     assert "Decision 1: Start on the funding forms — Forms before safety and trust lose her." in result.feedback
     assert "The risk was never assessed before the plan." in result.feedback
     # a loop with an exit: (0 + 0.5 + 1 + 1) / 4 of 0.75, and the rule holds when calm is reached
-    assert graded(case, key, ["jump-plan", "loop", "ask-risk", "listen"]).score == pytest.approx(
+    assert graded(data_case, data_key, ["jump-plan", "loop", "ask-risk", "listen"]).score == pytest.approx(
         4 * (0.75 * 0.625 + 0.25)
     )
 
 
-def test_a_finished_path_that_ends_before_the_rules_scene_breaks_the_rule(case: Case, key: Key) -> None:
+def test_a_finished_path_that_ends_before_the_rules_scene_breaks_the_rule(data_case: Case, data_key: Key) -> None:
     # ask-risk (1) then leave (0) ends at 'lost': calm, where the rule is judged, is never reached
-    result = graded(case, key, ["ask-risk", "leave"])
+    result = graded(data_case, data_key, ["ask-risk", "leave"])
     assert result.score == pytest.approx(4 * 0.75 * 0.5)
     assert "The risk was never assessed before the plan." in result.feedback
 
 
-def test_an_unfinished_path_counts_the_decisions_still_needed_as_zero(case: Case, key: Key) -> None:
-    result = graded(case, key, ["ask-risk"], language="zh")
+def test_an_unfinished_path_counts_the_decisions_still_needed_as_zero(data_case: Case, data_key: Key) -> None:
+    result = graded(data_case, data_key, ["ask-risk"], language="zh")
     assert result.status == "partial" and result.score == pytest.approx(4 * 0.5)
     assert "未完成：至少还需要 1 个决定才能到达结局。" in result.feedback
 
 
-def test_a_path_off_the_scenario_scores_zero_with_the_reason(case: Case, key: Key) -> None:
+def test_a_path_off_the_scenario_scores_zero_with_the_reason(data_case: Case, data_key: Key) -> None:
     for value in (["ask-risk", "teleport"], "ask-risk", [1, 2]):
-        result = graded(case, key, value)
+        result = graded(data_case, data_key, value)
         assert result.status == "invalid" and result.score == 0
 
 
-def test_practice_feedback_keeps_the_credit_hidden(case: Case, key: Key) -> None:
-    result = graded(case, key, ["jump-plan", "listen"], reveal=False)
+def test_practice_feedback_keeps_the_credit_hidden(data_case: Case, data_key: Key) -> None:
+    result = graded(data_case, data_key, ["jump-plan", "listen"], reveal=False)
     assert not any("less than full credit" in line for line in result.feedback)
     assert "Decision 1: Start on the funding forms — Forms before safety and trust lose her." in result.feedback
 
@@ -192,9 +184,9 @@ def test_check_reports_the_scene_with_file_and_line(tmp_path: Path) -> None:
 )
 def test_a_scenario_key_that_does_not_fit_is_refused(tmp_path: Path, old: str, new: str, expected: str) -> None:
     folder = broken(tmp_path, old, new, file="key.yaml")
-    case = load_case("mini-data", folder.parent)
+    data_case = load_case("mini-data", folder.parent)
     with pytest.raises(KeyInvalid, match=re.escape(expected)):
-        load_key(case, folder.parent)
+        load_key(data_case, folder.parent)
 
 
 # --- the widget ------------------------------------------------------------------------
@@ -208,16 +200,18 @@ class Recorder:
         self.calls.append(value)
 
 
-def widget(case: Case, value: Any = None, *, practice: bool = False, language: str = "en", variant: int = 0) -> Any:
+def widget(
+    data_case: Case, value: Any = None, *, practice: bool = False, language: str = "en", variant: int = 0
+) -> Any:
     recorder = Recorder()
     built = exercise_widget(
-        case.exercise(EXERCISE),
+        data_case.exercise(EXERCISE),
         value=value,
         variant=variant,
         msg=messages(language),
         on_answer=recorder,
         practice=practice,
-        case=case,
+        case=data_case,
     )
     return built, recorder
 
@@ -227,8 +221,8 @@ def click(built: Any, choice_id: str) -> None:
     button.click()
 
 
-def test_each_choice_is_saved_as_it_is_made_and_the_scene_moves_on(case: Case) -> None:
-    built, recorder = widget(case, language="zh")
+def test_each_choice_is_saved_as_it_is_made_and_the_scene_moves_on(data_case: Case) -> None:
+    built, recorder = widget(data_case, language="zh")
     assert 'data-scene="arrive"' in built.scene.value and "信任关系: <b>0</b>" in built.counters.value
     assert "已知风险" not in built.counters.value  # a hidden counter
     click(built, "ask-risk")
@@ -240,8 +234,8 @@ def test_each_choice_is_saved_as_it_is_made_and_the_scene_moves_on(case: Case) -
     assert "这个情境到此结束。" in built.scene.value and built.choices.children == ()
 
 
-def test_back_only_where_the_scene_allows_it(case: Case) -> None:
-    built, recorder = widget(case)
+def test_back_only_where_the_scene_allows_it(data_case: Case) -> None:
+    built, recorder = widget(data_case)
     assert built.back.layout.display == "none"
     click(built, "jump-plan")
     assert built.back.layout.display == "none"  # arrive does not allow going back
@@ -251,30 +245,30 @@ def test_back_only_where_the_scene_allows_it(case: Case) -> None:
     assert recorder.calls[-1] == ["jump-plan"] and 'data-scene="plan"' in built.scene.value
 
 
-def test_a_restart_resumes_at_the_same_scene_with_the_same_path(case: Case) -> None:
-    built, _ = widget(case, value=["jump-plan", "loop"])
+def test_a_restart_resumes_at_the_same_scene_with_the_same_path(data_case: Case) -> None:
+    built, _ = widget(data_case, value=["jump-plan", "loop"])
     assert 'data-scene="arrive"' in built.scene.value and built.value == ["jump-plan", "loop"]
     assert "Your path so far (2 decisions)" in built.history.value
 
 
-def test_a_saved_path_that_no_longer_fits_resumes_where_it_still_fits(case: Case) -> None:
-    built, recorder = widget(case, value=["ask-risk", "vanished", "listen"])
+def test_a_saved_path_that_no_longer_fits_resumes_where_it_still_fits(data_case: Case) -> None:
+    built, recorder = widget(data_case, value=["ask-risk", "vanished", "listen"])
     assert built.value == ["ask-risk"] and 'data-scene="plan"' in built.scene.value
     assert "no longer fits" in built.scene.value and recorder.calls == []
 
 
-def test_play_again_only_in_practice_mode_at_an_end(case: Case) -> None:
-    practice, recorder = widget(case, value=["ask-risk", "listen"], practice=True)
+def test_play_again_only_in_practice_mode_at_an_end(data_case: Case) -> None:
+    practice, recorder = widget(data_case, value=["ask-risk", "listen"], practice=True)
     assert practice.again.layout.display == ""
     practice.again.click()
     assert recorder.calls == [[]] and 'data-scene="arrive"' in practice.scene.value
-    assessed, _ = widget(case, value=["ask-risk", "listen"])
+    assessed, _ = widget(data_case, value=["ask-risk", "listen"])
     assert assessed.again.layout.display == "none"
 
 
-def test_choice_order_follows_the_variant(case: Case) -> None:
+def test_choice_order_follows_the_variant(data_case: Case) -> None:
     orders = set()
     for variant in range(12):
-        built, _ = widget(case, value=["ask-risk"], variant=variant)
+        built, _ = widget(data_case, value=["ask-risk"], variant=variant)
         orders.add(tuple(b.description for b in built.choices.children))
     assert len(orders) > 1 and all(sorted(o) == sorted(next(iter(orders))) for o in orders)
