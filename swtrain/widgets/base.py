@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .. import render
 from ..i18n import Messages
@@ -60,9 +61,12 @@ class ExerciseWidget:
         self.on_answer = on_answer
         self.draw = draw
         figure = draw(exercise.chart) if draw and exercise.chart else ""
-        self.prompt = w.HTML(render.exercise_prompt(exercise, variant, msg, number, figure) + WIDGET_CSS)
-        self.status = w.HTML("")
-        self.feedback = w.HTML("")
+        # the three texts share one layout and style model: fewer models for the browser to build
+        layout, style = w.Layout(), HTMLStyle()
+        prompt = render.exercise_prompt(exercise, variant, msg, number, figure) + WIDGET_CSS
+        self.prompt = w.HTML(prompt, layout=layout, style=style)
+        self.status = w.HTML("", layout=layout, style=style)
+        self.feedback = w.HTML("", layout=layout, style=style)
         self.controls: w.Widget = w.VBox()
         self.box = w.VBox([self.prompt], layout=w.Layout(margin="12px 0", padding="4px 0"))
         self.box.add_class("swtrain-exercise")

@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .. import render
 from ..models import Screening
@@ -33,6 +34,9 @@ class ScreeningWidget(ExerciseWidget):
         saved_result: dict[str, Any] = _mapping(saved.get("result"))
         self.items: dict[int, w.ToggleButtons] = {}
         rows = []
+        # One layout and style model shared by every row: a GDS-15 form is otherwise 100 models more to send.
+        auto, row_layout = w.Layout(width="auto"), w.Layout(margin="2px 0 6px")
+        button_style, label_style = w.ToggleButtonsStyle(button_width="auto"), HTMLStyle()
         for item in instrument.items:
             values = instrument.values_of(item)
             options = [(r.label.get(lang) if r.label else str(r.value), r.value) for r in values]
@@ -41,8 +45,8 @@ class ScreeningWidget(ExerciseWidget):
             buttons = w.ToggleButtons(
                 options=options,
                 value=chosen if chosen in [v for _, v in options] else None,
-                style={"button_width": "auto"},
-                layout=w.Layout(width="auto"),
+                style=button_style,
+                layout=auto,
             )
             buttons.add_class(f"swtrain-item-{item.number}")
             buttons.observe(self._changed, names="value")
@@ -50,7 +54,8 @@ class ScreeningWidget(ExerciseWidget):
             text = item.text.get(lang) if item.text else (item.label.get(lang) if item.label else "")
             text = text or msg("Item {number}", number=item.number)
             label = f"<b>{item.number}.</b> {escape(text)}"
-            rows.append(w.VBox([w.HTML(label), buttons], layout=w.Layout(margin="2px 0 6px")))
+            text_widget = w.HTML(label, layout=auto, style=label_style)
+            rows.append(w.VBox([text_widget, buttons], layout=row_layout))
         self.safety = w.HTML("")
         self.safety.add_class("swtrain-safety-prompt")
         self.total = w.Text(
