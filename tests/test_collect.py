@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import os
 from pathlib import Path
 
@@ -111,16 +112,26 @@ def test_a_second_run_copies_only_what_changed(homes: Path, tmp_path: Path) -> N
     assert not [p for p in out.rglob(".*")]  # no temporary file left behind
 
 
-def test_a_home_that_cannot_be_read_is_listed_and_the_others_are_collected(homes: Path, tmp_path: Path) -> None:
+def test_a_home_that_cannot_be_read_is_listed_and_the_others_are_collected(
+    homes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     locked = homes / "alice"
     locked.chmod(0)
+    if os.geteuid() == 0:
+        # root opens a folder whatever its mode says (CI runs as root): refuse it as the system refuses a user
+        real_open = os.open
+
+        def refusing(name: str, flags: int, *args: object, **kwargs: object) -> int:
+            if str(name) == str(locked) and flags & os.O_DIRECTORY:
+                raise PermissionError(errno.EACCES, "Permission denied", name)
+            return real_open(name, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "open", refusing)
     try:
         done = collect(homes, tmp_path / "submissions", users=["alice", "bob"])
     finally:
         locked.chmod(0o755)
     assert f"bob/{CASE}.json" in done.copied
-    if os.geteuid() == 0:
-        return  # root reads a folder whatever its mode says: nothing is refused
     assert read_problems(tmp_path / "submissions")["alice"] == (
         "the home folder of 'alice' cannot be read (permission denied)"
     )
