@@ -134,8 +134,8 @@ def test_chart_choice_screening_ecomap_and_scenario_in_chromium(lab: Callable[[B
     ecomap = next(e for e in infant.exercises if isinstance(e, Ecomap))
     links: Any = infant_key.exercises[ecomap.id]
     placed = list(links.links.items())[:3]
-    scenario = next((e for e in infant.exercises if isinstance(e, Scenario)), None)
-    first_two = best_path(scenario, infant_key.exercises[scenario.id])[:2] if scenario else []  # type: ignore[arg-type]
+    scenario = next(e for e in infant.exercises if isinstance(e, Scenario))
+    first_two = best_path(scenario, infant_key.exercises[scenario.id])[:2]  # type: ignore[arg-type]
 
     elderly_file = server.root / "responses" / TRAINEE / "elderly-self-management.json"
     infant_file = server.root / "responses" / TRAINEE / "infant-heart-family.json"
@@ -199,37 +199,30 @@ def test_chart_choice_screening_ecomap_and_scenario_in_chromium(lab: Callable[[B
             for system, link in placed:
                 expect(drawing.locator(f'[data-system="{system}"]')).to_have_attribute("data-kind", link.kind)
             for choice in first_two:
-                exercise(page, scenario.id).locator(f".swtrain-choice-{choice}").click()  # type: ignore[union-attr]
-                expect(exercise(page, scenario.id).locator(".swtrain-saved")).to_contain_text("Saved at")  # type: ignore[union-attr]
+                exercise(page, scenario.id).locator(f".swtrain-choice-{choice}").click()
+                expect(exercise(page, scenario.id).locator(".swtrain-saved")).to_contain_text("Saved at")
             wanted_links = {s: {"kind": link.kind, "flow": link.flow} for s, link in placed}
             budget.poll(
                 lambda: (
                     (saved_answers(infant_file) or {}).get(ecomap.id) == wanted_links
-                    and (not scenario or (saved_answers(infant_file) or {}).get(scenario.id) == first_two)
+                    and (saved_answers(infant_file) or {}).get(scenario.id) == first_two
                 ),
                 "the ecomap and the scenario path to be saved",
             )
             # the scene the saved path leads to, as the page shows it (the view may follow the file a moment later)
-            scene_before = replay(scenario, first_two).here if scenario else ""
-            if scenario:
-                expect(exercise(page, scenario.id).locator(".swtrain-scene")).to_have_attribute(
-                    "data-scene", scene_before
-                )
+            scene_before = replay(scenario, first_two).here
+            expect(exercise(page, scenario.id).locator(".swtrain-scene")).to_have_attribute("data-scene", scene_before)
 
             restart_and_run_all(page, budget, server, len(infant.exercises))
             drawing = exercise(page, ecomap.id).locator(".swtrain-ecomap-drawing")
             expect(drawing.locator(".swtrain-ecomap-system")).to_have_count(len(placed))
-            if scenario:
-                expect(exercise(page, scenario.id).locator(".swtrain-scene")).to_have_attribute(
-                    "data-scene", scene_before
-                )
+            expect(exercise(page, scenario.id).locator(".swtrain-scene")).to_have_attribute("data-scene", scene_before)
             expect(page.locator(".swtrain-error")).to_have_count(0)
             expect(page.locator('[data-mime-type="application/vnd.jupyter.stderr"]')).to_have_count(0)
             assert (saved_answers(infant_file) or {}).get(ecomap.id) == wanted_links
             assert not errors, errors
             exercise(page, ecomap.id).screenshot(path=str(ARTIFACTS / "browser-ecomap.png"))
-            if scenario:
-                exercise(page, scenario.id).screenshot(path=str(ARTIFACTS / "browser-scenario.png"))
+            exercise(page, scenario.id).screenshot(path=str(ARTIFACTS / "browser-scenario.png"))
         except BaseException:
             print("--- JupyterLab log (tail) ---", server.log_tail(80), "--- page errors ---", *errors, sep="\n")
             ARTIFACTS.mkdir(exist_ok=True)
