@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from . import datasets
 from .anonymise import findings as anonymisation_findings
 from .cases import CASE_FILE, KEY_FILE, case_problems, key_problems
-from .errors import CaseInvalid, DataFileError, DatasetInvalid, KeyInvalid, nearest_line
+from .errors import CaseInvalid, DataFileError, DatasetInvalid, KeyInvalid, Problem, nearest_line
 from .models import REQUIRED_LANGUAGES, Case, Key
 from .yamlfile import read_yaml
 
@@ -40,26 +40,20 @@ class Finding:
 
 
 def check_case_dir(folder: Path) -> list[Finding]:
-    """Every finding in one case folder (case.yaml and, if present, key.yaml)."""
+    """Every finding in one case folder (case.yaml, key.yaml if present, and the CSV files the case declares)."""
     case_path = folder / CASE_FILE
     if not case_path.is_file():
         return [Finding(case_path, None, "", "no case.yaml in this folder")]
     found: list[Finding] = []
-    case = _load(case_path, Case, CaseInvalid, found)
+    case, case_lines = _load(case_path, Case, CaseInvalid, found)
+    if case is not None:
+        # what the schema cannot see: undeclared data in charts, unknown instruments, broken scenarios
+        found.extend(_finding(case_path, p, case_lines) for p in case_problems(case))
     key_path = folder / KEY_FILE
     if key_path.is_file():
-        key = _load(key_path, Key, KeyInvalid, found)
+        key, key_lines = _load(key_path, Key, KeyInvalid, found)
         if case is not None and key is not None:
-            lines = read_yaml(key_path, KeyInvalid)[1]
-            found.extend(
-                Finding(
-                    key_path,
-                    p.line or nearest_line(lines, p.field),
-                    p.field,
-                    f"found {p.value!r}, expected {p.expected}",
-                )
-                for p in key_problems(case, key)
-            )
+            found.extend(_finding(key_path, p, key_lines) for p in key_problems(case, key))
     if case is not None and case.id != folder.name:
         found.append(Finding(case_path, 1, "id", f"found {case.id!r}, expected {folder.name!r}, the folder's name"))
     if case is not None:
@@ -67,20 +61,18 @@ def check_case_dir(folder: Path) -> list[Finding]:
     return found
 
 
+def _finding(path: Path, problem: Problem, lines: dict[str, int] | None = None) -> Finding:
+    line = problem.line or nearest_line(lines, problem.field)
+    return Finding(path, line, problem.field, f"found {problem.value!r}, expected {problem.expected}")
+
+
 def _dataset_findings(case: Case, folder: Path) -> Iterator[Finding]:
-    """Charts naming what is not declared, CSV files that do not fit, and identifiers in a cell."""
-    lines = read_yaml(folder / CASE_FILE, CaseInvalid)[1]
-    for p in case_problems(case):
-        yield Finding(
-            folder / CASE_FILE, nearest_line(lines, p.field), p.field, f"found {p.value!r}, expected {p.expected}"
-        )
+    """CSV files that do not fit their declared columns, and identifiers in a cell."""
     for dataset in case.datasets:
         try:
             datasets.read_dataset(folder, dataset)
         except DatasetInvalid as exc:
-            yield from (
-                Finding(exc.path, p.line, p.field, f"found {p.value!r}, expected {p.expected}") for p in exc.problems
-            )
+            yield from (_finding(exc.path, p) for p in exc.problems)
         path = folder / dataset.file
         if not path.is_file():
             continue
@@ -90,12 +82,15 @@ def _dataset_findings(case: Case, folder: Path) -> Iterator[Finding]:
                     yield Finding(path, line, "row", message)
 
 
-def _load(path: Path, model: type[Case] | type[Key], error: type[DataFileError], found: list[Finding]) -> Any:
+def _load(
+    path: Path, model: type[Case] | type[Key], error: type[DataFileError], found: list[Finding]
+) -> tuple[Any, dict[str, int]]:
+    """The validated file (None if it is not valid) and its line map; every problem goes to `found`."""
     try:
         data, lines = read_yaml(path, error)
     except DataFileError as exc:
-        found.extend(Finding(path, p.line, p.field, f"found {p.value!r}, expected {p.expected}") for p in exc.problems)
-        return None
+        found.extend(_finding(path, p) for p in exc.problems)
+        return None, {}
     gaps = list(_bilingual_gaps(data, "", path, lines))
     found.extend(gaps)
     for field, text in _strings(data, ""):
@@ -105,7 +100,7 @@ def _load(path: Path, model: type[Case] | type[Key], error: type[DataFileError],
             Finding(path, nearest_line(lines, field), field, message) for message in anonymisation_findings(text)
         )
     try:
-        return model.model_validate(data)
+        return model.model_validate(data), lines
     except ValidationError as exc:
         reported = {g.field for g in gaps}
         problems = error.from_validation_error(path, exc, lines).problems
@@ -123,7 +118,7 @@ def _load(path: Path, model: type[Case] | type[Key], error: type[DataFileError],
                 )
             else:
                 found.append(Finding(path, p.line, p.field, f"found {_short(p.value)}, expected {p.expected}"))
-        return None
+        return None, lines
 
 
 def _short(value: Any) -> str:
