@@ -34,6 +34,7 @@ from ..cases import case_dir
 from ..datasets import read_dataset
 from ..i18n import messages
 from ..models import Case, Chart
+from ..store import write_atomic
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,9 +68,9 @@ def chart_html(case: Case, chart: Chart, language: str, folder: Path | None = No
 def chart_png(case: Case, chart: Chart, language: str, folder: Path) -> bytes:
     """The chart's PNG: from the chart cache, else drawn (and cached)."""
     dataset = case.dataset(chart.dataset)
-    data = (folder / dataset.file).read_bytes()
-    key = _cache_key(chart.model_dump_json(), language, dataset.model_dump_json(), data)
-    cached = cache_dir() / f"{key}.png"
+    data = (folder / dataset.file).stat()
+    digest = _file_digest(folder / dataset.file, data.st_mtime_ns, data.st_size)
+    cached = cache_dir() / f"{_cache_key(chart.model_dump_json(), language, dataset.model_dump_json(), digest)}.png"
     try:
         return cached.read_bytes()
     except OSError:
@@ -77,25 +78,25 @@ def chart_png(case: Case, chart: Chart, language: str, folder: Path) -> bytes:
     png = _draw_png(case, chart, language, folder)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f".{key}.{os.getpid()}.tmp")
-        partial.write_bytes(png)
-        os.replace(partial, cached)
+        write_atomic(cached, png)
     except OSError:
         pass  # a read-only home: draw again next time
     return png
 
 
-@lru_cache(maxsize=256)
-def _cache_key(chart: str, language: str, dataset: str, data: bytes) -> str:
+@lru_cache(maxsize=64)
+def _file_digest(path: Path, mtime_ns: int, size: int) -> str:
+    """The SHA-256 of a dataset's file, read once per version of the file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _cache_key(chart: str, language: str, dataset: str, data_digest: str) -> str:
     versions = "|".join(_version(p) for p in ("swtrain", "seaborn", "matplotlib"))
-    digest = hashlib.sha256()
-    for part in (versions, chart, language, dataset):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    digest.update(data)
-    return digest.hexdigest()[:40]
+    parts = "\0".join((versions, chart, language, dataset, data_digest))
+    return hashlib.sha256(parts.encode()).hexdigest()[:40]
 
 
+@lru_cache(maxsize=8)
 def _version(package: str) -> str:
     try:
         return version(package)
