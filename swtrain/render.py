@@ -229,7 +229,7 @@ def answer_text(exercise: Exercise, value: Any, variant: int, msg: Messages) -> 
 
 def _screening_text(exercise: Screening, value: dict[str, Any], msg: Messages) -> str:
     """A screening answer in words: the ratings, then total, band and next step as given."""
-    from .screening import bands_of
+    from .screening import instrument_of
 
     found_items, found_result = value.get("items"), value.get("result")
     items: dict[str, Any] = found_items if isinstance(found_items, dict) else {}
@@ -237,7 +237,7 @@ def _screening_text(exercise: Screening, value: dict[str, Any], msg: Messages) -
     parts = [msg("Ratings: {ratings}", ratings=" ".join(f"{n}:{v}" for n, v in items.items()) or "–")]
     if result.get("total"):
         parts.append(msg("Score: {value}", value=result["total"]))
-    bands = bands_of(exercise)
+    bands = instrument_of(exercise).bands
     band = str(result.get("band", ""))
     if band.isdigit() and int(band) < len(bands):
         parts.append(msg("Band: {band}", band=bands[int(band)].label.get(msg.language)))

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import Problem, SwtrainError, did_you_mean
 from .i18n import Messages
-from .instruments import Band, Instrument, ScoringError, band_of, instrument_ids, load_instrument, score
+from .instruments import Band, Instrument, ScoringError, instrument_ids, load_instrument, score
 from .models import Case, Screening, ScreeningKey
 
 #: How a screening exercise's points are shared between its steps.
@@ -209,10 +209,3 @@ def grade(
     if answer.next_step is not None and answer.next_step in key.feedback:
         notes.append(key.feedback[answer.next_step].get(lang))
     return earned, notes
-
-
-def bands_of(exercise: Screening) -> tuple[Band, ...]:
-    return instrument_of(exercise).bands
-
-
-__all__ = ["WEIGHTS", "Answer", "band_of", "bands_of", "case_problems", "grade", "key_problems", "read_answer"]
