@@ -100,9 +100,11 @@ def problems(case: Case) -> list[Problem]:
 
 def scenario_problems(scenario: Scenario, field: str, case: Case) -> list[Problem]:
     found: list[Problem] = []
-    index_of = {s.id: i for i, s in enumerate(scenario.scenes)}
-    for scene_id in {s.id for s in scenario.scenes if [t.id for t in scenario.scenes].count(s.id) > 1}:
-        found.append(Problem(f"{field}.scenes.{index_of[scene_id]}.id", scene_id, "a scene id used once"))
+    index_of: dict[str, int] = {}
+    for i, scene in enumerate(scenario.scenes):
+        if scene.id in index_of:  # each repeat named where it stands, in file order
+            found.append(Problem(f"{field}.scenes.{i}.id", scene.id, "a scene id used once"))
+        index_of.setdefault(scene.id, i)
     if scenario.start not in index_of:
         found.append(Problem(f"{field}.start", scenario.start, f"a scene id ({', '.join(index_of)})"))
         return found

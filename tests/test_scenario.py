@@ -272,3 +272,15 @@ def test_choice_order_follows_the_variant(data_case: Case) -> None:
         built, _ = widget(data_case, value=["ask-risk"], variant=variant)
         orders.add(tuple(b.description for b in built.choices.children))
     assert len(orders) > 1 and all(sorted(o) == sorted(next(iter(orders))) for o in orders)
+
+
+def test_a_repeated_scene_id_is_named_where_it_repeats(data_case: Case) -> None:
+    from swtrain.scenario import problems
+
+    data = data_case.model_dump(mode="json")
+    scenes = next(e for e in data["exercises"] if e["type"] == "scenario")["scenes"]
+    scenes.append(dict(scenes[-1]))  # 'lost' a second time, as the fifth scene
+    found = problems(Case.model_validate(data))
+    assert [(p.field, p.value, p.expected) for p in found] == [
+        ("exercises.4.scenes.4.id", "lost", "a scene id used once")
+    ]
