@@ -184,7 +184,7 @@ def review_notebook() -> nbformat.NotebookNode:
         "from pathlib import Path\n\n"
         "from IPython.display import HTML, display\n\n"
         "from swtrain.render import error_box\n"
-        "from swtrain.widgets.review import review_panel\n\n"
+        "from swtrain.notebook import review_panel\n\n"
         "if Path(submissions_dir).exists():\n"
         "    panel = review_panel(submissions_dir, out_dir, reviewer, language)\n"
         "    display(panel.box)\n"

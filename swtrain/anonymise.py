@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
+from .fields import CJK_IDEOGRAPHS
+
 _HASHES = Path(__file__).resolve().parent / "data" / "seed_names.sha256"
-_WORD = re.compile(r"[a-z0-9]+|[\u3400-\u9fff]+")
-_CJK = re.compile(r"[\u3400-\u9fff]+")
+_WORD = re.compile(f"[a-z0-9]+|[{CJK_IDEOGRAPHS}]+")
+_CJK = re.compile(f"[{CJK_IDEOGRAPHS}]+")
 
 
 @cache

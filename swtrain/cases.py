@@ -26,36 +26,8 @@ from .errors import (
     SchemaVersionMismatch,
     nearest_line,
 )
-from .models import (
-    CASE_SCHEMA_VERSION,
-    KEY_SCHEMA_VERSION,
-    Case,
-    ChartChoice,
-    ChartChoiceKey,
-    Classification,
-    ClassificationKey,
-    Ecomap,
-    EcomapKey,
-    Exercise,
-    ExerciseKey,
-    FreeText,
-    FreeTextKey,
-    Key,
-    Module,
-    ModuleList,
-    MultipleChoice,
-    MultipleChoiceKey,
-    Numeric,
-    NumericKey,
-    Ordering,
-    OrderingKey,
-    Scenario,
-    ScenarioKey,
-    Screening,
-    ScreeningKey,
-    SingleChoice,
-    SingleChoiceKey,
-)
+from .exercises import kind_of
+from .models import CASE_SCHEMA_VERSION, KEY_SCHEMA_VERSION, Case, Key, Module, ModuleList
 from .yamlfile import read_yaml
 
 CASE_FILE = "case.yaml"
@@ -115,10 +87,12 @@ def load_case_file(path: Path) -> Case:
 
 
 def case_problems(case: Case) -> list[Problem]:
-    """What the schema cannot see: tables and charts naming undeclared data, unknown instruments."""
-    from . import scenario, screening
-
-    return datasets.reference_problems(case) + screening.case_problems(case) + scenario.problems(case)
+    """What the schema cannot see: tables and charts naming undeclared data, and each exercise's own checks
+    (an instrument the registry lacks, a scenario with scenes no path reaches)."""
+    problems = datasets.reference_problems(case)
+    for index, exercise in enumerate(case.exercises):
+        problems.extend(kind_of(exercise).case_problems(exercise, f"exercises.{index}", case))
+    return problems
 
 
 def _require_version(
@@ -146,7 +120,7 @@ def load_key_file(path: Path, case: Case) -> Key:
         problem.line = problem.line or nearest_line(lines, problem.field)
     if problems:
         raise KeyInvalid(path, problems)
-    return datasets.resolve_key(key, case, path.parent)
+    return datasets.resolve_key(key, case, path)
 
 
 def key_problems(case: Case, key: Key) -> list[Problem]:
@@ -170,64 +144,8 @@ def key_problems(case: Case, key: Key) -> list[Problem]:
         elif entry.type != exercise.type:
             problems.append(Problem(f"{field}.type", entry.type, f"{exercise.type!r}, the type in case.yaml"))
         else:
-            problems.extend(_entry_problems(exercise, entry, field))
+            problems.extend(kind_of(exercise).key_problems(exercise, entry, field))
     problems.extend(datasets.stat_problems(case, key))
-    return problems
-
-
-def _entry_problems(exercise: Exercise, entry: ExerciseKey, field: str) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def need(values: list[str], allowed: set[str], where: str, what: str) -> None:
-        for value in values:
-            if value not in allowed:
-                problems.append(Problem(where, value, f"one of the {what} ({', '.join(sorted(allowed))})"))
-
-    if isinstance(exercise, (SingleChoice, MultipleChoice, ChartChoice)):
-        options = {o.value for o in exercise.options}
-        if isinstance(entry, (SingleChoiceKey, ChartChoiceKey)):
-            need([entry.answer], options, f"{field}.answer", "options")
-        elif isinstance(entry, MultipleChoiceKey):
-            need(list(entry.answers), options, f"{field}.answers", "options")
-        need(list(entry.feedback), options, f"{field}.feedback", "options")  # type: ignore[union-attr]
-    elif isinstance(exercise, Ordering) and isinstance(entry, OrderingKey):
-        in_order = [i.value for i in exercise.items]
-        if sorted(entry.order) != sorted(in_order):
-            problems.append(
-                Problem(f"{field}.order", list(entry.order), f"each item exactly once: {', '.join(in_order)}")
-            )
-    elif isinstance(exercise, Classification) and isinstance(entry, ClassificationKey):
-        items = {i.value for i in exercise.items}
-        categories = {c.value for c in exercise.categories}
-        missing = sorted(items - set(entry.answers))
-        if missing:
-            problems.append(Problem(f"{field}.answers", missing, "a category for every item"))
-        need(list(entry.answers), items, f"{field}.answers", "items")
-        need(list(entry.answers.values()), categories, f"{field}.answers", "categories")
-        need(list(entry.feedback), items, f"{field}.feedback", "items")
-    elif isinstance(exercise, Ecomap) and isinstance(entry, EcomapKey):
-        systems = {s.value for s in exercise.systems}
-        need(list(entry.links), systems, f"{field}.links", "systems")
-        need(list(entry.feedback), systems, f"{field}.feedback", "systems")
-    elif isinstance(exercise, Scenario) and isinstance(entry, ScenarioKey):
-        from . import scenario
-
-        problems.extend(scenario.key_problems(exercise, entry, field))
-    elif isinstance(exercise, Screening) and isinstance(entry, ScreeningKey):
-        from . import screening
-
-        problems.extend(screening.key_problems(exercise, entry, field))
-    elif isinstance(exercise, Numeric) and isinstance(entry, NumericKey):
-        if entry.answer == "sum" and not exercise.given_labels:
-            problems.append(
-                Problem(f"{field}.answer", "sum", "a number or a data figure: the exercise gives no figures")
-            )
-    elif isinstance(exercise, FreeText) and isinstance(entry, FreeTextKey):
-        total = sum(c.points for c in entry.rubric)
-        if abs(total - exercise.points) > 1e-9:
-            problems.append(
-                Problem(f"{field}.rubric", total, f"criteria points adding up to the exercise's {exercise.points:g}")
-            )
     return problems
 
 

@@ -23,7 +23,8 @@ from . import datasets
 from .anonymise import findings as anonymisation_findings
 from .cases import CASE_FILE, KEY_FILE, case_problems, key_problems
 from .errors import CaseInvalid, DataFileError, DatasetInvalid, KeyInvalid, Problem, nearest_line
-from .models import REQUIRED_LANGUAGES, Case, Key
+from .fields import REQUIRED_LANGUAGES
+from .models import Case, Key
 from .yamlfile import read_yaml
 
 

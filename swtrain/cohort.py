@@ -13,65 +13,81 @@ from `reviews_dir` (OUT/reviews by default).
 
 Answer files are read one at a time and never executed. One bad file never
 stops the batch: it becomes a row of problems.csv with the reason and a hint.
+Each file goes through the stages in `grade_file`; the batch through those
+in `grade_cohort`, whose writers live in swtrain.reports.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import platform
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import __version__
 from .cases import load_case, load_key
 from .errors import SwtrainError
+from .exercises import kind_of
 from .grading import grade
 from .models import Case, Grade, Key, Responses
-from .reports.feedback_page import feedback_page
+from .reports.cohort_files import (
+    PathRow,
+    ProblemRow,
+    write_problems,
+    write_review_notes,
+    write_scenario_paths,
+    write_summary,
+)
+from .reports.feedback_page import feedback_page, write_feedback_page
 from .reports.gradebook import gradebook_row, write_gradebook
 from .reviews import Review, ReviewStore, apply_reviews, index_reviews
 from .store import check_trainee_id, read_submission
 from .submissions import Item, Unreadable, iter_submissions
 
+__all__ = ["CaseBook", "CohortResult", "Graded", "ProblemRow", "grade_cohort", "grade_file", "grade_submission"]
+
 T = TypeVar("T")
+Reviews = Mapping[tuple[str, str, str], list[tuple[str, Review]]]
 
 
-@dataclass(frozen=True)
-class ProblemRow:
-    """A file that was not graded (graded False), or was graded with something to tell the instructor."""
+def grade_cohort(
+    source: Path,
+    out: Path,
+    *,
+    progress: bool = False,
+    casedata: Path | None = None,
+    reviews_dir: Path | None = None,
+    workers: int | None = None,
+) -> CohortResult:
+    """Grade every answer file in `source` (folder or .zip) and write the outputs under `out`.
 
-    path: str
-    error: str
-    hint: str
-    graded: bool = False
+    Large batches are graded by `workers` processes (default: up to two, one per
+    core); results are taken in file order, so the outcome does not depend on it.
+    """
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    reviews = index_reviews(ReviewStore(reviews_dir or out / "reviews").all_reviews())
+    files = iter_submissions(source)  # read submissions, one at a time
+    outcomes = _with_progress(_graded_in_order(files, casedata, reviews, workers), progress)  # grade each
+    outcomes = one_file_per_answer(outcomes)  # a second file of a trainee and case is not graded
+    outcomes = write_feedback_pages(outcomes, out / "feedback")  # each page as it comes
+    batch = Batch.gather(outcomes)
+    write_gradebook(out / "gradebook.csv", batch.rows, batch.columns)
+    write_problems(out / "problems.csv", batch.problems)
+    write_review_notes(out / "review_notes.csv", batch.review_notes)
+    write_scenario_paths(out / "scenario_paths.csv", batch.paths)
+    result = batch.result(out, time.perf_counter() - started)
+    write_summary(out / "summary.json", summary(source, result))
+    return result
 
 
-@dataclass
-class CohortResult:
-    """What a batch did: counts for the summary and the exit code."""
-
-    out: Path
-    files: int = 0
-    graded: int = 0
-    problems: list[ProblemRow] = field(default_factory=list)
-    needs_review: int = 0
-    per_case: Counter[str] = field(default_factory=Counter)
-    seconds: float = 0.0
-
-    @property
-    def not_graded(self) -> int:
-        return sum(1 for p in self.problems if not p.graded)
-
-
-class _Cases:
+class CaseBook:
     """Cases and keys, each loaded once per batch; an unknown case is remembered as its error."""
 
     def __init__(self, root: Path | None) -> None:
@@ -91,72 +107,9 @@ class _Cases:
         return entry
 
 
-def grade_cohort(
-    source: Path,
-    out: Path,
-    *,
-    progress: bool = False,
-    casedata: Path | None = None,
-    reviews_dir: Path | None = None,
-    workers: int | None = None,
-) -> CohortResult:
-    """Grade every answer file in `source` (folder or .zip) and write the outputs under `out`.
-
-    Large batches are graded by `workers` processes (default: up to two, one per
-    core); results are taken in file order, so the outcome does not depend on it.
-    """
-    start = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
-    reviews = index_reviews(ReviewStore(reviews_dir or out / "reviews").all_reviews())
-    review_notes: list[tuple[str, str, str]] = []
-    paths: list[tuple[str, str, str, str, str]] = []
-    result = CohortResult(out=out)
-    rows: list[dict[str, object]] = []
-    columns: dict[str, None] = {}
-    seen: dict[tuple[str, str], str] = {}
-    workers = min(2, os.cpu_count() or 1) if workers is None else workers
-    for outcome in _with_progress(_outcomes(iter_submissions(source), casedata, reviews, workers), progress):
-        result.files += 1
-        if isinstance(outcome, ProblemRow):
-            result.problems.append(outcome)
-            continue
-        pair = (outcome.trainee_id, outcome.case_id)
-        if pair in seen:
-            result.problems.append(
-                ProblemRow(
-                    outcome.source,
-                    f"a second answer file of trainee {pair[0]!r} for case {pair[1]!r} (the first was {seen[pair]})",
-                    "Keep one file per trainee and case; this one was not graded.",
-                )
-            )
-            continue
-        seen[pair] = outcome.source
-        result.problems.extend(ProblemRow(outcome.source, text, hint, graded=True) for text, hint in outcome.warnings)
-        review_notes.extend((*pair, note) for note in outcome.notes)
-        paths.extend((*pair, *path) for path in outcome.paths)
-        rows.append(outcome.row)
-        columns.update(dict.fromkeys(k for k in outcome.row if "/" in k))
-        folder = out / "feedback" / outcome.trainee_id  # trainee ids were checked: no separators, no dot first
-        folder.mkdir(parents=True, exist_ok=True)
-        # Outputs are made anew by every run, so a plain write will do (no fsync per page).
-        (folder / f"{outcome.case_id}.html").write_text(outcome.page, encoding="utf-8")
-        result.graded += 1
-        result.needs_review += outcome.needs_review
-        result.per_case[outcome.case_id] += 1
-    write_gradebook(out / "gradebook.csv", rows, columns)
-    _write_problems(out / "problems.csv", result.problems)
-    with (out / "review_notes.csv").open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([("trainee_id", "case_id", "note"), *review_notes])
-    with (out / "scenario_paths.csv").open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([("trainee_id", "case_id", "exercise_id", "path", "status"), *paths])
-    result.seconds = time.perf_counter() - start
-    _write_summary(out / "summary.json", source, result)
-    return result
-
-
 @dataclass(frozen=True)
-class _Graded:
-    """One graded file, as the batch needs it: its row, warnings, review notes and feedback page."""
+class Graded:
+    """One graded file, as the batch needs it: its row, warnings, review notes, feedback page and paths."""
 
     source: str
     trainee_id: str
@@ -166,28 +119,20 @@ class _Graded:
     notes: list[str]
     needs_review: int
     page: str
-    paths: list[tuple[str, str, str]]  # (exercise id, choice ids joined by spaces, status) per scenario answered
+    paths: list[PathRow]
 
 
-Reviews = dict[tuple[str, str, str], list[tuple[str, Review]]]
-_CHUNK = 200
-
-
-def _grade_item(item: Item, cases: _Cases, reviews: Reviews) -> _Graded | ProblemRow:
-    outcome = grade_submission(item, cases)
-    if isinstance(outcome, ProblemRow):
-        return outcome
-    responses, graded, warnings = outcome
-    notes: list[str] = []
-    if reviews:
-        graded, notes = apply_reviews(graded, responses, reviews)
-    page = feedback_page(cases.get(responses.case_id)[0], responses, graded)
-    paths: list[tuple[str, str, str]] = [
-        (g.exercise_id, " ".join(responses.value(g.exercise_id)), g.status)
-        for g in graded.exercises
-        if g.type == "scenario" and g.status not in ("invalid", "unanswered")
-    ]
-    return _Graded(
+def grade_file(item: Item, cases: CaseBook, reviews: Reviews) -> Graded | ProblemRow:
+    """One file through the stages: read it, grade it, merge the reviews, draw its page."""
+    read = read_answers(item, cases)
+    if isinstance(read, ProblemRow):
+        return read
+    responses, warnings = read
+    case, key = cases.get(responses.case_id)
+    graded = grade(case, key, responses)
+    warnings += invalid_answer_warnings(graded)
+    graded, notes = apply_reviews(graded, responses, reviews) if reviews else (graded, [])
+    return Graded(
         item.source,
         graded.trainee_id,
         graded.case_id,
@@ -195,49 +140,13 @@ def _grade_item(item: Item, cases: _Cases, reviews: Reviews) -> _Graded | Proble
         warnings,
         notes,
         graded.needs_review,
-        page,
-        paths,
+        feedback_page(case, responses, graded),
+        paths_taken(case, responses, graded),
     )
 
 
-_worker_state: tuple[_Cases, Reviews] | None = None
-
-
-def _start_worker(casedata: Path | None, reviews: Reviews) -> None:
-    global _worker_state
-    _worker_state = (_Cases(casedata), reviews)
-
-
-def _grade_chunk(items: list[Item]) -> list[_Graded | ProblemRow]:
-    assert _worker_state is not None
-    cases, reviews = _worker_state
-    return [_grade_item(item, cases, reviews) for item in items]
-
-
-def _outcomes(
-    items: Iterator[Item], casedata: Path | None, reviews: Reviews, workers: int
-) -> Iterator[_Graded | ProblemRow]:
-    """Each file's outcome in file order; chunks go to worker processes when the batch is large."""
-    chunks = iter(lambda: list(islice(items, _CHUNK)), [])
-    first = next(chunks, [])
-    if workers <= 1 or len(first) < _CHUNK:
-        cases = _Cases(casedata)
-        for chunk in chain([first], chunks):
-            yield from (_grade_item(item, cases, reviews) for item in chunk)
-        return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(casedata, reviews)) as pool:
-        # At most two chunks a worker in flight: files are read as they are graded, not all at once.
-        pending = deque([pool.submit(_grade_chunk, first)])
-        for chunk in chunks:
-            pending.append(pool.submit(_grade_chunk, chunk))
-            if len(pending) >= 2 * workers:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
-
-
-def grade_submission(item: Item, cases: _Cases) -> tuple[Responses, Grade, list[tuple[str, str]]] | ProblemRow:
-    """Grade one file: (answers, grade, warnings), or the reason it could not be graded."""
+def read_answers(item: Item, cases: CaseBook) -> tuple[Responses, list[tuple[str, str]]] | ProblemRow:
+    """The answers in one file, with warnings for what grading ignores; or why the file cannot be graded."""
     if isinstance(item, Unreadable):
         return ProblemRow(item.source, item.error, item.hint)
     try:
@@ -251,20 +160,32 @@ def grade_submission(item: Item, cases: _Cases) -> tuple[Responses, Grade, list[
                     f"the folder {item.folder!r} holds answers of trainee {responses.trainee_id!r}",
                     "Each trainee's files belong in a folder of their id.",
                 )
-        case, key = cases.get(responses.case_id)
+        case, _ = cases.get(responses.case_id)
     except SwtrainError as exc:
         return ProblemRow(item.source, exc.message, exc.hint)
-    warnings = _warnings(case, responses, untrusted)
+    return responses, _ignored_fields(case, responses, untrusted)
+
+
+def grade_submission(item: Item, cases: CaseBook) -> tuple[Responses, Grade, list[tuple[str, str]]] | ProblemRow:
+    """Grade one file: (answers, grade, warnings), or the reason it could not be graded."""
+    read = read_answers(item, cases)
+    if isinstance(read, ProblemRow):
+        return read
+    responses, warnings = read
+    case, key = cases.get(responses.case_id)
     graded = grade(case, key, responses)
-    warnings.extend(
+    return responses, graded, warnings + invalid_answer_warnings(graded)
+
+
+def invalid_answer_warnings(graded: Grade) -> list[tuple[str, str]]:
+    return [
         (f"exercise {e.exercise_id!r}: {' '.join(e.feedback)}", "Scored 0; the rest of the file was graded.")
         for e in graded.exercises
         if e.status == "invalid"
-    )
-    return responses, graded, warnings
+    ]
 
 
-def _warnings(case: Case, responses: Responses, untrusted: tuple[str, ...]) -> list[tuple[str, str]]:
+def _ignored_fields(case: Case, responses: Responses, untrusted: tuple[str, ...]) -> list[tuple[str, str]]:
     warnings = []
     if untrusted:
         warnings.append(
@@ -285,18 +206,102 @@ def _warnings(case: Case, responses: Responses, untrusted: tuple[str, ...]) -> l
     return warnings
 
 
-def _write_problems(path: Path, problems: list[ProblemRow]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["path", "error", "hint", "graded"])
-        for p in problems:
-            writer.writerow([p.path, p.error, p.hint, "yes" if p.graded else "no"])
+def paths_taken(case: Case, responses: Responses, graded: Grade) -> list[PathRow]:
+    """The path of each answer walked through (a scenario), for the class debrief."""
+    rows = []
+    for result in graded.exercises:
+        if result.status in ("invalid", "unanswered"):
+            continue
+        path = kind_of(result.type).path_taken(responses.value(result.exercise_id))
+        if path is not None:
+            rows.append(PathRow(graded.trainee_id, graded.case_id, result.exercise_id, tuple(path), result.status))
+    return rows
 
 
-def _write_summary(path: Path, source: Path, result: CohortResult) -> None:
+def one_file_per_answer(outcomes: Iterable[Graded | ProblemRow]) -> Iterator[Graded | ProblemRow]:
+    """The outcomes, with a second file of one trainee and case turned into a problem (the first one counts)."""
+    seen: dict[tuple[str, str], str] = {}
+    for outcome in outcomes:
+        if isinstance(outcome, Graded):
+            pair = (outcome.trainee_id, outcome.case_id)
+            if pair in seen:
+                yield ProblemRow(
+                    outcome.source,
+                    f"a second answer file of trainee {pair[0]!r} for case {pair[1]!r} (the first was {seen[pair]})",
+                    "Keep one file per trainee and case; this one was not graded.",
+                )
+                continue
+            seen[pair] = outcome.source
+        yield outcome
+
+
+def write_feedback_pages(outcomes: Iterable[Graded | ProblemRow], folder: Path) -> Iterator[Graded | ProblemRow]:
+    """The outcomes, each graded file's feedback page written as it passes."""
+    for outcome in outcomes:
+        if isinstance(outcome, Graded):
+            write_feedback_page(folder, outcome.trainee_id, outcome.case_id, outcome.page)
+        yield outcome
+
+
+@dataclass
+class CohortResult:
+    """What a batch did: counts for the summary and the exit code."""
+
+    out: Path
+    files: int = 0
+    graded: int = 0
+    problems: list[ProblemRow] = field(default_factory=list)
+    needs_review: int = 0
+    per_case: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    @property
+    def not_graded(self) -> int:
+        return sum(1 for p in self.problems if not p.graded)
+
+
+@dataclass
+class Batch:
+    """Everything the batch's files are written from, gathered as outcomes pass (pages are already written)."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+    columns: dict[str, None] = field(default_factory=dict)
+    problems: list[ProblemRow] = field(default_factory=list)
+    review_notes: list[tuple[str, str, str]] = field(default_factory=list)
+    paths: list[PathRow] = field(default_factory=list)
+    files: int = 0
+    needs_review: int = 0
+    per_case: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def gather(cls, outcomes: Iterable[Graded | ProblemRow]) -> Batch:
+        batch = cls()
+        for outcome in outcomes:
+            batch.files += 1
+            if isinstance(outcome, ProblemRow):
+                batch.problems.append(outcome)
+                continue
+            batch.problems.extend(
+                ProblemRow(outcome.source, text, hint, graded=True) for text, hint in outcome.warnings
+            )
+            batch.review_notes.extend((outcome.trainee_id, outcome.case_id, note) for note in outcome.notes)
+            batch.paths.extend(outcome.paths)
+            batch.rows.append(outcome.row)
+            batch.columns.update(dict.fromkeys(k for k in outcome.row if "/" in k))
+            batch.needs_review += outcome.needs_review
+            batch.per_case[outcome.case_id] += 1
+        return batch
+
+    def result(self, out: Path, seconds: float) -> CohortResult:
+        graded = sum(self.per_case.values())
+        return CohortResult(out, self.files, graded, self.problems, self.needs_review, self.per_case, seconds)
+
+
+def summary(source: Path, result: CohortResult) -> dict[str, Any]:
+    """What summary.json says of a batch: counts, timing and the versions that graded it."""
     import pydantic
 
-    summary = {
+    return {
         "source": str(source),
         "files": result.files,
         "graded": result.graded,
@@ -308,7 +313,46 @@ def _write_summary(path: Path, source: Path, result: CohortResult) -> None:
         "files_per_second": round(result.files / result.seconds, 1) if result.seconds else None,
         "versions": {"swtrain": __version__, "python": platform.python_version(), "pydantic": pydantic.VERSION},
     }
-    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# --- running files through grade_file, in worker processes when the batch is large ---------------------
+
+_CHUNK = 200
+_worker_state: tuple[CaseBook, Reviews] | None = None
+
+
+def _start_worker(casedata: Path | None, reviews: Reviews) -> None:
+    global _worker_state
+    _worker_state = (CaseBook(casedata), reviews)
+
+
+def _grade_chunk(items: list[Item]) -> list[Graded | ProblemRow]:
+    assert _worker_state is not None
+    cases, reviews = _worker_state
+    return [grade_file(item, cases, reviews) for item in items]
+
+
+def _graded_in_order(
+    items: Iterator[Item], casedata: Path | None, reviews: Reviews, workers: int | None
+) -> Iterator[Graded | ProblemRow]:
+    """Each file's outcome in file order; chunks go to worker processes when the batch is large."""
+    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    chunks = iter(lambda: list(islice(items, _CHUNK)), [])
+    first = next(chunks, [])
+    if workers <= 1 or len(first) < _CHUNK:
+        cases = CaseBook(casedata)
+        for chunk in chain([first], chunks):
+            yield from (grade_file(item, cases, reviews) for item in chunk)
+        return
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(casedata, reviews)) as pool:
+        # At most two chunks a worker in flight: files are read as they are graded, not all at once.
+        pending = deque([pool.submit(_grade_chunk, first)])
+        for chunk in chunks:
+            pending.append(pool.submit(_grade_chunk, chunk))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 def _with_progress(items: Iterator[T], progress: bool) -> Iterator[T]:

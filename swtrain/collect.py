@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .errors import SwtrainError
+from .errors import NotCollected, SwtrainError
 from .store import MAX_ANSWER_FILE_BYTES, check_trainee_id, read_submission, write_atomic
 
 DEFAULT_COURSE_DIR = "course/notebooks"
@@ -70,15 +70,6 @@ class Collection:
     @property
     def problems_file(self) -> Path:
         return self.out / PROBLEMS_FILE
-
-
-class _Skip(Exception):
-    """One file or folder is not collected; carries the reason and hint."""
-
-    def __init__(self, reason: str, hint: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.hint = hint
 
 
 def check_course_dir(course_dir: str) -> PurePosixPath:
@@ -122,12 +113,9 @@ def collect(
         try:
             check_trainee_id(user)
             found = list(_answer_files(homes, user, course, result.problems))
-        except SwtrainError as exc:
+        except SwtrainError as exc:  # a user name that is no trainee id, or a home that is not collected
             found = []
             result.problems.append(CollectProblem(user, user, exc.message, exc.hint))
-        except _Skip as skip:
-            found = []
-            result.problems.append(CollectProblem(user, user, skip.reason, skip.hint))
         if not found:
             result.nothing_collected.append(user)
         for case_id, data in found:
@@ -178,27 +166,29 @@ def _trainee_folder(
 ) -> Iterator[tuple[str, bytes]]:
     try:
         fd = _open_dir(name, parent, f"{where}/{name}")
-    except (_Skip, FileNotFoundError) as exc:
-        reason, hint = (exc.reason, exc.hint) if isinstance(exc, _Skip) else ("removed while collecting", "")
-        problems.append(CollectProblem(user, f"{where}/{name}", reason, hint))
+    except NotCollected as exc:
+        problems.append(CollectProblem(user, f"{where}/{name}", exc.message, exc.hint))
+        return
+    except FileNotFoundError:
+        problems.append(CollectProblem(user, f"{where}/{name}", "removed while collecting", ""))
         return
     try:
         for entry in _sorted_entries(fd):
             path = f"{where}/{name}/{entry.name}"
             try:
                 yield _answer_file(fd, entry, user, name)
-            except _Skip as skip:
-                problems.append(CollectProblem(user, path, skip.reason, skip.hint))
+            except NotCollected as exc:
+                problems.append(CollectProblem(user, path, exc.message, exc.hint))
     finally:
         os.close(fd)
 
 
 def _answer_file(folder: int, entry: os.DirEntry[str], user: str, trainee_folder: str) -> tuple[str, bytes]:
-    """(case_id, bytes) of one answer file, or _Skip saying why it is not collected."""
+    """(case_id, bytes) of one answer file, or NotCollected saying why it is not collected."""
     if entry.is_symlink():
-        raise _Skip("a symbolic link (never followed)", _LINK_HINT)
+        raise NotCollected("a symbolic link (never followed)", _LINK_HINT)
     if not entry.name.endswith(".json"):
-        raise _Skip("not an answer file (.json)", "Only <case_id>.json files are collected.")
+        raise NotCollected("not an answer file (.json)", "Only <case_id>.json files are collected.")
     try:
         fd = os.open(entry.name, _FILE_FLAGS, dir_fd=folder)
     except OSError as exc:
@@ -206,32 +196,34 @@ def _answer_file(folder: int, entry: os.DirEntry[str], user: str, trainee_folder
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            raise _Skip("not a regular file", "Only <case_id>.json files are collected.")
+            raise NotCollected("not a regular file", "Only <case_id>.json files are collected.")
         if info.st_size > MAX_ANSWER_FILE_BYTES:
-            raise _Skip(
+            raise NotCollected(
                 f"the file is {info.st_size:,} bytes; an answer file is at most {MAX_ANSWER_FILE_BYTES:,} bytes",
                 "This is not an answer file saved by swtrain.",
             )
         data = handle.read(MAX_ANSWER_FILE_BYTES + 1)
     if len(data) > MAX_ANSWER_FILE_BYTES:  # it grew while being read
-        raise _Skip(f"the file is over {MAX_ANSWER_FILE_BYTES:,} bytes", "This is not an answer file saved by swtrain.")
+        raise NotCollected(
+            f"the file is over {MAX_ANSWER_FILE_BYTES:,} bytes", "This is not an answer file saved by swtrain."
+        )
     try:
         responses, _ = read_submission(data, entry.name)
     except SwtrainError as exc:
-        raise _Skip(f"not a valid answer file: {exc.message}", exc.hint) from None
+        raise NotCollected(f"not a valid answer file: {exc.message}", exc.hint) from None
     case_id = entry.name.removesuffix(".json")
     if trainee_folder != user and responses.trainee_id == user:
-        raise _Skip(
+        raise NotCollected(
             f"the folder {trainee_folder!r} holds answers of {user!r}",
             f"Answers belong in responses/{user}/; the notebook saves them there when trainee_id = {user!r}.",
         )
     if responses.trainee_id != user:
-        raise _Skip(
+        raise NotCollected(
             f"the file holds answers of trainee {responses.trainee_id!r}; this home belongs to {user!r}",
             f"The trainee sets trainee_id = {user!r} (their user name) in the notebook's first cell and answers again.",
         )
     if responses.case_id != case_id:
-        raise _Skip(
+        raise NotCollected(
             f"the file {entry.name!r} holds answers to case {responses.case_id!r}",
             "Each answer file is named after its case; the notebook saves it so.",
         )
@@ -239,23 +231,23 @@ def _answer_file(folder: int, entry: os.DirEntry[str], user: str, trainee_folder
 
 
 def _open_dir(name: str, dir_fd: int | None, what: str) -> int:
-    """A descriptor of folder `name` (relative to `dir_fd`), never through a link; _Skip if it is not one."""
+    """A descriptor of folder `name` (relative to `dir_fd`), never through a link; NotCollected if it is not one."""
     try:
         return os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
     except FileNotFoundError:
         if dir_fd is None:
-            raise _Skip(f"{what} does not exist", "Check the user name and HOMES.") from None
+            raise NotCollected(f"{what} does not exist", "Check the user name and HOMES.") from None
         raise
     except OSError as exc:
         raise _skip_for(exc, what) from None
 
 
-def _skip_for(exc: OSError, what: str = "the file") -> _Skip:
+def _skip_for(exc: OSError, what: str = "the file") -> NotCollected:
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return _Skip(f"{what} cannot be read (permission denied)", _ASK_FOR_RIGHTS)
+        return NotCollected(f"{what} cannot be read (permission denied)", _ASK_FOR_RIGHTS)
     if exc.errno in (errno.ELOOP, errno.ENOTDIR):  # O_NOFOLLOW refused a link, or a file stands for a folder
-        return _Skip(f"{what} is a symbolic link or not a folder (never followed)", _LINK_HINT)
-    return _Skip(f"{what} cannot be read: {exc.strerror}", _ASK_FOR_RIGHTS)
+        return NotCollected(f"{what} is a symbolic link or not a folder (never followed)", _LINK_HINT)
+    return NotCollected(f"{what} cannot be read: {exc.strerror}", _ASK_FOR_RIGHTS)
 
 
 def _sorted_entries(fd: int) -> list[os.DirEntry[str]]:

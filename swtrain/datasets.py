@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import DatasetInvalid, Problem
-from .models import Case, Dataset, DataStat, Key, NumericKey
+from .errors import DatasetInvalid, KeyInvalid, Problem
+from .fields import Dataset, DataStat
+from .models import Case, Key
 
 #: A CSV file of a case is small teaching data; anything larger is a mistake.
 MAX_DATASET_BYTES = 2 * 1024 * 1024
@@ -82,10 +83,19 @@ def stat_problems(case: Case, key: Key) -> list[Problem]:
     """Data-based numeric answers that name a dataset, column or value the case does not have."""
     problems = []
     datasets = {d.id: d for d in case.datasets}
-    for exercise_id, entry in key.exercises.items():
-        if isinstance(entry, NumericKey) and isinstance(entry.answer, DataStat):
-            problems.extend(_stat_problems(entry.answer, datasets, f"exercises.{exercise_id}.answer"))
+    for exercise_id, name, stat in data_stats(key):
+        problems.extend(_stat_problems(stat, datasets, f"exercises.{exercise_id}.{name}"))
     return problems
+
+
+def data_stats(key: Key) -> list[tuple[str, str, DataStat]]:
+    """(exercise id, field name, figure) for every field of a key entry that is a figure from the case's data."""
+    return [
+        (exercise_id, name, value)
+        for exercise_id, entry in key.exercises.items()
+        for name in type(entry).model_fields
+        if isinstance(value := getattr(entry, name), DataStat)
+    ]
 
 
 def _stat_problems(stat: DataStat, datasets: Mapping[str, Dataset], field: str) -> list[Problem]:
@@ -191,8 +201,8 @@ def read_datasets(case: Case, folder: Path) -> dict[str, Table]:
     return {d.id: read_dataset(folder, d) for d in case.datasets}
 
 
-def compute(stat: DataStat, tables: Mapping[str, Table]) -> float:
-    """The figure `stat` names, from the case's tables."""
+def compute(stat: DataStat, tables: Mapping[str, Table]) -> float | None:
+    """The figure `stat` names, from the case's tables (None where no row has a value to compute it from)."""
     table = tables[stat.dataset]
     if stat.stat == "count":
         cells = table.columns[stat.column]
@@ -200,25 +210,31 @@ def compute(stat: DataStat, tables: Mapping[str, Table]) -> float:
     else:
         numbers = table.numbers(stat.column, stat.where)
         if not numbers:
-            raise ValueError(f"no {stat.column} values in dataset {stat.dataset!r} where {dict(stat.where)}")
+            return None
         value = _SUMMARIES[stat.stat](numbers)
     if stat.minus is not None:
-        value -= compute(stat.minus, tables)
+        other = compute(stat.minus, tables)
+        if other is None:
+            return None
+        value -= other
     return float(value)
 
 
-def resolve_key(key: Key, case: Case, folder: Path) -> Key:
-    """`key` with every data-based numeric answer replaced by its number."""
-    data_based = {
-        exercise_id: entry
-        for exercise_id, entry in key.exercises.items()
-        if isinstance(entry, NumericKey) and isinstance(entry.answer, DataStat)
-    }
-    if not data_based:
+def resolve_key(key: Key, case: Case, key_path: Path) -> Key:
+    """`key` with every figure from the case's data (a numeric answer) replaced by its number;
+    KeyInvalid naming the field where the data hold no value to compute a figure from."""
+    figures = data_stats(key)
+    if not figures:
         return key
-    tables = read_datasets(case, folder)
+    tables = read_datasets(case, key_path.parent)
     exercises = dict(key.exercises)
-    for exercise_id, entry in data_based.items():
-        assert isinstance(entry.answer, DataStat)
-        exercises[exercise_id] = entry.model_copy(update={"answer": round(compute(entry.answer, tables), 6)})
+    for exercise_id, name, stat in figures:
+        value = compute(stat, tables)
+        if value is None:
+            where = f" where {', '.join(f'{k} is {v}' for k, v in stat.where.items())}" if stat.where else ""
+            problem = Problem(
+                f"exercises.{exercise_id}.{name}", stat.column, f"a column with values in {stat.dataset!r}{where}"
+            )
+            raise KeyInvalid(key_path, [problem])
+        exercises[exercise_id] = exercises[exercise_id].model_copy(update={name: round(value, 6)})
     return key.model_copy(update={"exercises": exercises})

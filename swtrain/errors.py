@@ -6,11 +6,22 @@
      │    ├── KeyInvalid            key.yaml does not match the case or the key schema
      │    ├── DatasetInvalid        a case's CSV file does not match its declared columns
      │    ├── ResponsesInvalid      an answer file is not a valid answer file
+     │    ├── ReviewsInvalid        a reviewer's file of scores is not a valid review file
+     │    ├── InstrumentInvalid     an instrument file or a band file does not match its schema
+     │    ├── RosterInvalid         a roster CSV does not map trainees to LMS users
      │    └── SchemaVersionMismatch a file was written for another schema version
      ├── CaseNotFound               no case has the id asked for
      ├── KeyNotFound                a case has no key.yaml where one is needed
+     ├── InstrumentNotFound         no instrument has the id asked for
      ├── InvalidTraineeId           a trainee id that cannot be a folder name
-     └── UnknownLanguage            a language swtrain has no text for
+     ├── UnknownLanguage            a language swtrain has no text for
+     ├── UnknownMode                a notebook mode other than practice, assessed and feedback
+     ├── AnswerInvalid              a saved answer does not fit its exercise (grading scores it 0)
+     ├── ScoringError               responses to an instrument that cannot be scored
+     │    ├── InvalidResponse       a value that is not one of its item's response values
+     │    ├── WrongResponses        a list of the wrong length, an unknown item, bands of another instrument
+     │    └── TooManyMissing        more items missing than the instrument's rule allows
+     └── NotCollected               a file or home `swtrain collect` leaves out, and why
 
 Every message names the value found, what was expected and, where there is
 one, a hint, so that it can be shown to a person as it is.
@@ -27,19 +38,31 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-__all__ = [
-    "CaseInvalid",
-    "CaseNotFound",
-    "DataFileError",
-    "DatasetInvalid",
-    "InvalidTraineeId",
-    "KeyInvalid",
-    "KeyNotFound",
-    "Problem",
-    "ResponsesInvalid",
-    "SchemaVersionMismatch",
+__all__ = [  # noqa: RUF022 (in tree order, as the docstring draws it)
     "SwtrainError",
+    "DataFileError",
+    "CaseInvalid",
+    "KeyInvalid",
+    "DatasetInvalid",
+    "ResponsesInvalid",
+    "ReviewsInvalid",
+    "InstrumentInvalid",
+    "RosterInvalid",
+    "SchemaVersionMismatch",
+    "CaseNotFound",
+    "KeyNotFound",
+    "InstrumentNotFound",
+    "InvalidTraineeId",
     "UnknownLanguage",
+    "UnknownMode",
+    "AnswerInvalid",
+    "ScoringError",
+    "InvalidResponse",
+    "WrongResponses",
+    "TooManyMissing",
+    "NotCollected",
+    "Problem",
+    "did_you_mean",
     "nearest_line",
 ]
 
@@ -143,12 +166,10 @@ def _is_union_tag(part: Any) -> bool:
 
 @lru_cache(maxsize=1)
 def _union_tags() -> frozenset[str]:
-    from typing import get_args
-
-    from .models import ExerciseType  # only once a validation error is being described
+    from .exercises import KINDS  # only once a validation error is being described
 
     scalars = {"DataStat", "str", "float", "int", "list[str]", "dict[str,str]", "dict[str,dict[str,str]]"}
-    return frozenset(get_args(ExerciseType)) | scalars
+    return frozenset(KINDS) | scalars
 
 
 def _expected(err: Any) -> str:
@@ -204,6 +225,30 @@ class ResponsesInvalid(DataFileError):
     default_hint = "The file was left untouched; fix or remove it to save new answers."
 
 
+class ReviewsInvalid(DataFileError):
+    """A reviewer's file of scores that is not valid JSON or not a valid review file."""
+
+    what = "review file"
+    default_hint = "The review notebook writes these files; fix or remove this one and review again."
+
+
+class InstrumentInvalid(DataFileError):
+    """An instrument file (or a user's band file) that does not match its schema."""
+
+    what = "instrument file"
+    default_hint = "Compare the file with a shipped one in swtrain/instruments/data/."
+
+
+class RosterInvalid(DataFileError):
+    """A roster CSV that does not map trainees to LMS users."""
+
+    what = "roster"
+    default_hint = (
+        "A roster needs a trainee_id column and, for Canvas, name and canvas_id; "
+        "for Moodle, one of username, idnumber or email."
+    )
+
+
 class SchemaVersionMismatch(DataFileError):
     """A file written for a schema version this swtrain does not read."""
 
@@ -239,9 +284,80 @@ class KeyNotFound(SwtrainError):
     """A case has no key file where one is needed (practice or feedback)."""
 
 
+class InstrumentNotFound(SwtrainError):
+    """No instrument has the id asked for."""
+
+    @classmethod
+    def for_id(cls, instrument_id: str, known: list[str]) -> InstrumentNotFound:
+        """The error for an unknown id, suggesting the closest known id."""
+        hint = did_you_mean(instrument_id.lower(), known) or f"Known instruments: {', '.join(known)}."
+        return cls(f"{instrument_id!r} is not a known instrument.", hint)
+
+
 class InvalidTraineeId(SwtrainError):
     """A trainee id that cannot safely be a folder name."""
 
 
 class UnknownLanguage(SwtrainError):
     """A language code swtrain has no interface text or case text for."""
+
+
+class UnknownMode(SwtrainError):
+    """A notebook mode other than practice, assessed and feedback."""
+
+    @classmethod
+    def for_mode(cls, mode: str, known: Sequence[str]) -> UnknownMode:
+        """The error for an unknown mode, suggesting the closest known one."""
+        hint = did_you_mean(mode, known) or "Set the notebook's `mode` parameter to one of them."
+        return cls(f"Mode {mode!r} is not one of {', '.join(known)}.", hint)
+
+
+class AnswerInvalid(SwtrainError):
+    """A saved answer that does not fit its exercise; the message says why, for the trainee."""
+
+
+class ScoringError(SwtrainError):
+    """Responses to an instrument that cannot be scored."""
+
+
+#: How to leave an instrument's item unanswered, for the hints of scoring errors.
+MISSING_HINT = "Leave a missing answer blank: None, '' or '-'."
+
+
+class InvalidResponse(ScoringError):
+    """A value that is not one of its item's response values."""
+
+    item: str = ""
+    allowed: tuple[int, ...] = ()
+
+    @classmethod
+    def for_value(
+        cls, instrument_id: str, item: str, value: Any, allowed: tuple[int, ...], described: str
+    ) -> InvalidResponse:
+        """The error naming the item, the value found and the values allowed (`described` in words)."""
+        err = cls(f"{instrument_id} item {item}: found {value!r}; allowed: {described}.", MISSING_HINT)
+        err.item, err.allowed = item, allowed
+        return err
+
+
+class WrongResponses(ScoringError):
+    """A list of the wrong length, an item the instrument lacks, or bands meant for another instrument."""
+
+
+class TooManyMissing(ScoringError):
+    """More items missing than the instrument's missing-item rule allows."""
+
+    missing: tuple[int, ...] = ()
+
+    @classmethod
+    def for_items(cls, instrument_id: str, missing: list[int], max_missing: int) -> TooManyMissing:
+        """The error naming the missing items and the rule."""
+        rule = f"at most {max_missing} may be missing" if max_missing else "every item must be answered"
+        items = ", ".join(map(str, missing))
+        err = cls(f"{instrument_id} is not scored: {len(missing)} item(s) missing ({items}); {rule}.")
+        err.missing = tuple(missing)
+        return err
+
+
+class NotCollected(SwtrainError):
+    """A file or home `swtrain collect` leaves out; the message is the reason, the hint what to do."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import render
 from .cases import load_case, load_key
-from .errors import SwtrainError
+from .errors import SwtrainError, UnknownMode
 from .grading import grade, grade_exercise
 from .i18n import available_languages, check_language, known_or_english, messages
 from .models import AnswerValue, Case, Chart, ExerciseGrade, Key, Responses, Section
@@ -44,7 +44,7 @@ def open_case(
     """Load a case for a trainee and their saved answers; errors are shown readably."""
     show_errors_readably()
     if mode not in MODES:
-        raise SwtrainError(f"Mode {mode!r} is not one of {', '.join(MODES)}.", "Set the `mode` parameter.")
+        raise UnknownMode.for_mode(mode, MODES)
     check_language(language)
     check_trainee_id(trainee_id)
     case = load_case(case_id)
@@ -214,7 +214,7 @@ class CaseSession:
         graded = self.grade()
         parts = []
         for number, (exercise, result) in enumerate(zip(self.case.exercises, graded.exercises, strict=True), start=1):
-            answer = render.answer_text(exercise, self.responses.value(exercise.id), self.responses.variant, self.msg)
+            answer = render.answer_text(exercise, self.responses.value(exercise.id), self.msg)
             figure = self._draw(exercise.chart) if exercise.chart else ""
             parts.append(
                 render.exercise_prompt(exercise, self.responses.variant, self.msg, number, figure)
@@ -312,3 +312,18 @@ def show_index(root: Path | None = None) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(index_markdown(root)))
+
+
+def review_panel(
+    submissions_dir: str | Path, out_dir: str | Path, reviewer: str, language: str = "en", casedata: Path | None = None
+) -> Any:
+    """The review widget over `submissions_dir`, each review saved at once to `out_dir/reviews/<reviewer>.json`."""
+    from .review_queue import review_queue
+    from .reviews import ReviewStore
+    from .widgets.review import ReviewPanel
+
+    store = ReviewStore(Path(out_dir) / "reviews")
+    queue = review_queue(Path(submissions_dir), casedata)
+    return ReviewPanel(
+        queue, store.load(reviewer).reviews, lambda review: store.record(reviewer, review), reviewer, language
+    )

@@ -12,21 +12,11 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-from . import ecomap
+from .exercises import kind_of
+from .fields import Text
+from .grading import is_blank
 from .i18n import Messages
-from .models import (
-    Case,
-    Ecomap,
-    Exercise,
-    ExerciseGrade,
-    Grade,
-    Interview,
-    Numeric,
-    Scenario,
-    Screening,
-    Section,
-    Text,
-)
+from .models import Case, Exercise, ExerciseGrade, Grade, Interview, Section
 
 STYLE = {
     "note": "border-left:4px solid #b45309;background:#fff7ed;padding:6px 10px;margin:6px 0;color:#7c2d12",
@@ -130,23 +120,25 @@ def interview(case: Case, item: Interview, msg: Messages) -> str:
 def exercise_prompt(
     exercise: Exercise, variant: int, msg: Messages, number: int | None = None, figure: str = ""
 ) -> str:
-    """Title, points, content note and prompt; then `figure` (the exercise's chart, drawn) and any given figures."""
+    """Title, points, content note and prompt; then `figure` (the exercise's chart, drawn) and what the
+    variant is given (the figures of a numeric exercise)."""
+    return exercise_heading(exercise, msg, number) + figure + given_html(exercise, variant, msg)
+
+
+def given_html(exercise: Exercise, variant: int, msg: Messages) -> str:
+    """What this variant is given under the prompt ('' for most exercises)."""
+    return kind_of(exercise).given_html(exercise, variant, msg)
+
+
+def exercise_heading(exercise: Exercise, msg: Messages, number: int | None = None) -> str:
+    """Title, points, content note and prompt: the part of the prompt every variant shares."""
     lang = msg.language
     prefix = f"{number}. " if number is not None else ""
     points = msg("{points:g} point(s)", points=exercise.points)
-    html = (
+    return (
         f'<h4>{prefix}{escape(exercise.title.get(lang))} <small style="color:#52525b">({escape(points)})</small></h4>'
-        f"{content_note(exercise.content_note, msg)}{markdown(exercise.prompt.get(lang))}{figure}"
+        f"{content_note(exercise.content_note, msg)}{markdown(exercise.prompt.get(lang))}"
     )
-    if isinstance(exercise, Numeric) and exercise.given_labels:
-        figures = exercise.given_for(variant)
-        rows = "".join(
-            f"<tr><td style='padding:2px 16px 2px 4px'>{escape(label.get(lang))}</td>"
-            f"<td style='text-align:right;padding:2px 4px'>{value:g}</td></tr>"
-            for label, value in zip(exercise.given_labels, figures, strict=True)
-        )
-        html += f'<table class="swtrain-given" style="border-collapse:collapse;margin:4px 0 8px">{rows}</table>'
-    return html
 
 
 def exercise_grade(grade: ExerciseGrade, msg: Messages, answer: str = "") -> str:
@@ -190,58 +182,10 @@ def error_box(title: str, detail: str) -> str:
 
 
 def answer_drawing(exercise: Exercise, value: Any, msg: Messages) -> str:
-    """The trainee's ecomap drawn as they left it ('' for other answers): feedback shows what they built."""
-    if not isinstance(exercise, Ecomap) or not isinstance(value, dict) or not value:
-        return ""
-    lang = msg.language
-    systems = [(s.value, s.label.get(lang)) for s in exercise.systems]
-    links = {k: v for k, v in value.items() if isinstance(v, dict)}
-    return f'<div class="swtrain-answer-drawing">{ecomap.svg(exercise.centre.get(lang), systems, links, msg)}</div>'
+    """The trainee's answer drawn as they left it, where the kind draws one (an ecomap): feedback shows it."""
+    return "" if is_blank(value) else kind_of(exercise).drawing(exercise, value, msg)
 
 
-def answer_text(exercise: Exercise, value: Any, variant: int, msg: Messages) -> str:
-    """A trainee's saved answer in words, for feedback ('' when blank)."""
-    if value is None or value == "" or value == [] or value == {}:
-        return ""
-    lang = msg.language
-    options = getattr(exercise, "options", None) or getattr(exercise, "items", None) or ()
-    labels = {o.value: o.label.get(lang) for o in options}
-    if isinstance(value, list):
-        joiner = " → " if exercise.type == "ordering" else "; "
-        return joiner.join(labels.get(str(v), str(v)) for v in value)
-    if isinstance(exercise, Scenario) and isinstance(value, list):
-        choices = {c.id: c.label.get(lang) for scene in exercise.scenes for c in scene.choices}
-        return " → ".join(choices.get(str(v), str(v)) for v in value)
-    if isinstance(exercise, Screening) and isinstance(value, dict):
-        return _screening_text(exercise, value, msg)
-    if isinstance(exercise, Ecomap) and isinstance(value, dict):
-        systems = {s.value: s.label.get(lang) for s in exercise.systems}
-        return ecomap.describe(value, systems, exercise.centre.get(lang), msg)
-    if isinstance(value, dict):
-        categories = {c.value: c.label.get(lang) for c in getattr(exercise, "categories", ())}
-        return "; ".join(f"{labels.get(k, k)} → {categories.get(v, v)}" for k, v in value.items())
-    if isinstance(value, str) and exercise.type != "free_text":
-        return labels.get(value, value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-def _screening_text(exercise: Screening, value: dict[str, Any], msg: Messages) -> str:
-    """A screening answer in words: the ratings, then total, band and next step as given."""
-    from .screening import instrument_of
-
-    found_items, found_result = value.get("items"), value.get("result")
-    items: dict[str, Any] = found_items if isinstance(found_items, dict) else {}
-    result: dict[str, Any] = found_result if isinstance(found_result, dict) else {}
-    parts = [msg("Ratings: {ratings}", ratings=" ".join(f"{n}:{v}" for n, v in items.items()) or "–")]
-    if result.get("total"):
-        parts.append(msg("Score: {value}", value=result["total"]))
-    bands = instrument_of(exercise).bands
-    band = str(result.get("band", ""))
-    if band.isdigit() and int(band) < len(bands):
-        parts.append(msg("Band: {band}", band=bands[int(band)].label.get(msg.language)))
-    steps = {o.value: o.label.get(msg.language) for o in exercise.next_steps}
-    if result.get("next") in steps:
-        parts.append(msg("Next step: {step}", step=steps[result["next"]]))
-    return "; ".join(parts)
+def answer_text(exercise: Exercise, value: Any, msg: Messages) -> str:
+    """A trainee's saved answer in words, for feedback and review ('' when blank)."""
+    return "" if is_blank(value) else kind_of(exercise).answer_text(exercise, value, msg)

@@ -18,9 +18,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError
 
-from .errors import Problem, ResponsesInvalid, SchemaVersionMismatch
+from .errors import Problem, ReviewsInvalid, SchemaVersionMismatch
+from .fields import Frozen
 from .i18n import messages
-from .models import ExerciseGrade, Frozen, Grade, Responses, Status
+from .models import ExerciseGrade, Grade, Responses, Status
 from .store import check_trainee_id, write_atomic
 
 REVIEWS_SCHEMA_VERSION = 1
@@ -99,13 +100,13 @@ def _parse(path: Path) -> ReviewFile:
     try:
         data = json.loads(path.read_bytes())
     except ValueError as exc:
-        raise ResponsesInvalid(path, [Problem("", str(exc), "a JSON review file")]) from None
+        raise ReviewsInvalid(path, [Problem("", str(exc), "a JSON review file")]) from None
     if isinstance(data, dict) and data.get("schema_version") not in (None, REVIEWS_SCHEMA_VERSION):
         raise SchemaVersionMismatch.for_file(path, data.get("schema_version"), REVIEWS_SCHEMA_VERSION)
     try:
         return ReviewFile.model_validate(data)
     except ValidationError as exc:
-        raise ResponsesInvalid.from_validation_error(path, exc) from None
+        raise ReviewsInvalid.from_validation_error(path, exc) from None
 
 
 def index_reviews(reviews: Iterable[tuple[str, Review]]) -> dict[tuple[str, str, str], list[tuple[str, Review]]]:

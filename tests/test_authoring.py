@@ -16,7 +16,7 @@ from swtrain.cases import load_case, load_key
 from swtrain.checks import check_case_dir
 from swtrain.cli import main
 from swtrain.errors import SwtrainError
-from swtrain.models import Text
+from swtrain.fields import Text
 
 from .conftest import ROOT
 

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from swtrain.cases import load_case, load_key
-from swtrain.models import ChartChoice, Ecomap, Scenario, Screening
-from swtrain.scenario import best_path, replay
-from swtrain.screening import instrument_of, own_score
+from swtrain.exercises.chart_choice import ChartChoice
+from swtrain.exercises.ecomap import Ecomap
+from swtrain.exercises.scenario import Scenario, best_path, replay
+from swtrain.exercises.screening import Screening, instrument_of, own_score
 
 from .browser_support import (
     CHROMIUM,

@@ -294,7 +294,7 @@ def test_an_item_9_rating_above_0_makes_a_safety_assessment_the_right_next_step(
 def test_unscorable_ratings_and_answers_that_do_not_fit(data_case: Case, data_key: Key) -> None:
     few = grade(data_case, data_key, "phq9", {"items": {"1": "2"}, "result": {"next": "watch"}}, language="zh")
     assert few.status == "partial"
-    assert any("phq-9 is not scored" in line for line in few.feedback)
+    assert "你的评分暂时无法计分：还有 8 项未评分。" in few.feedback
     assert "中度得分且压力如此之大，不能只是等待。" in few.feedback
     for bad in (
         {"items": {"1": "7"}},

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from swtrain.errors import ResponsesInvalid
-from swtrain.grading import count_words, grade, pairwise_fraction
+from swtrain.exercises.ordering import pairwise_fraction
+from swtrain.fields import count_words
+from swtrain.grading import grade
 from swtrain.models import Case, Key
 
 from .conftest import answers
@@ -148,7 +150,7 @@ def test_count_words_counts_chinese_characters() -> None:
 
 def test_grading_the_shipped_case_from_its_own_key() -> None:
     from swtrain.cases import load_case, load_key
-    from swtrain.scenario import best_path
+    from swtrain.exercises.scenario import best_path
 
     case = load_case("child-in-crisis")
     key = load_key(case)
@@ -174,7 +176,7 @@ def test_grading_the_shipped_case_from_its_own_key() -> None:
 
 
 def test_line_breaks_between_chinese_characters_are_dropped() -> None:
-    from swtrain.models import Text, tidy_cjk
+    from swtrain.fields import Text, tidy_cjk
 
     assert tidy_cjk("困扰， 并以 ABC 理论\n帮助。\n\n第二段") == "困扰，并以 ABC 理论帮助。\n\n第二段"
     assert tidy_cjk("two words\nin English") == "two words\nin English"

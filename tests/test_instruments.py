@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from swtrain.cli import main
 from swtrain.errors import SchemaVersionMismatch
+from swtrain.fields import Text
 from swtrain.instruments import (
     Band,
     Instrument,
@@ -28,7 +29,6 @@ from swtrain.instruments import (
     score,
 )
 from swtrain.instruments.registry import DATA_DIR, load_instrument_file
-from swtrain.models import Text
 
 from .conftest import ROOT
 from .test_layout import imported_after
@@ -186,13 +186,13 @@ def test_the_registry_has_every_instrument_of_domain_section_2() -> None:
 
 def _all_at(instrument: Instrument, end: str) -> list[Any]:
     """Responses that give the lowest (or highest) points on every scored item."""
-    from swtrain.instruments.scoring import _points
+    from swtrain.instruments.scoring import points_for
 
     answers: list[Any] = []
     for item in instrument.items:
         values = [r.value for r in instrument.values_of(item)]
         choose = min if end == "low" else max
-        best = choose(values, key=lambda v, item=item: _points(instrument, item, v))
+        best = choose(values, key=lambda v, item=item: points_for(instrument, item, v))
         answers.extend([best] * max(1, len(item.sub_items)))
     return answers
 

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from swtrain.cohort import grade_cohort
-from swtrain.reviews import ReviewStore
+from swtrain.notebook import review_panel
+from swtrain.review_queue import review_queue
+from swtrain.reviews import Review, ReviewStore
 from swtrain.store import FileStore
-from swtrain.widgets.review import review_panel
+from swtrain.widgets.review import ReviewPanel
 
 from .conftest import MINI_ROOT, answers
 
@@ -54,6 +56,29 @@ def test_the_panel_walks_the_queue_saves_each_answer_and_resumes(submissions: Pa
     assert "Every answer has been reviewed." in reopened.header.value
     reopened.previous.click()
     assert reopened.scores["resources"].value == 3  # a saved review shows again
+
+
+def test_the_panel_hands_each_review_to_its_callback_and_touches_no_file(submissions: Path, tmp_path: Path) -> None:
+    queue = review_queue(submissions, MINI_ROOT)
+    kept: list[Review] = []
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    panel = ReviewPanel(queue, [], kept.append, "anna", "zh")
+    assert "第 1 条，共 2 条" in panel.header.value
+    score(panel, 2, 1, "好的开始")
+    assert [(r.trainee_id, r.total, dict(r.comments)) for r in kept] == [("t1", 3.0, {"safety": "好的开始"})]
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    resumed = ReviewPanel(queue, kept, kept.append, "anna", "zh")  # what was saved decides where it resumes
+    assert resumed.position == 1 and resumed.item is not None and resumed.item.trainee_id == "t2"
+
+
+def test_a_review_the_callback_cannot_keep_stays_in_the_form(submissions: Path) -> None:
+    def refuse(review: Review) -> None:
+        raise OSError("disk full")
+
+    panel = ReviewPanel(review_queue(submissions, MINI_ROOT), [], refuse, "anna")
+    score(panel, 2, 1)
+    assert panel.position == 0 and panel.scores["resources"].value == 1
+    assert "Your review was not saved." in panel.status.value and "disk full" in panel.status.value
 
 
 def test_grade_merges_reviews_and_lists_disagreement(submissions: Path, tmp_path: Path) -> None:

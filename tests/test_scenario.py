@@ -11,11 +11,11 @@ import pytest
 
 from swtrain.cases import load_case, load_key
 from swtrain.checks import check_case_dir
-from swtrain.errors import CaseInvalid, KeyInvalid
+from swtrain.errors import AnswerInvalid, CaseInvalid, KeyInvalid
+from swtrain.exercises.scenario import MAX_DECISIONS, Scenario, decisions_to_end, replay
 from swtrain.grading import grade_exercise
 from swtrain.i18n import messages
-from swtrain.models import Case, Key, Scenario
-from swtrain.scenario import MAX_DECISIONS, PathError, decisions_to_end, replay
+from swtrain.models import Case, Key
 from swtrain.widgets import exercise_widget
 
 from .conftest import MINI_ROOT
@@ -51,11 +51,11 @@ def test_replay_follows_choices_and_counts(scenario: Scenario) -> None:
 
 
 def test_replay_names_the_decision_that_does_not_fit(scenario: Scenario) -> None:
-    with pytest.raises(PathError, match=r"decision 2 at scene 'plan': one of listen, leave, loop, not 'ask-risk'"):
+    with pytest.raises(AnswerInvalid, match=r"decision 2 at scene 'plan': one of listen, leave, loop, not 'ask-risk'"):
         replay(scenario, ["ask-risk", "ask-risk"])
-    with pytest.raises(PathError, match=r"decision 3 at scene 'calm': one of none \(an end scene\)"):
+    with pytest.raises(AnswerInvalid, match=r"decision 3 at scene 'calm': one of none \(an end scene\)"):
         replay(scenario, ["ask-risk", "listen", "listen"])
-    with pytest.raises(PathError, match=f"at most {MAX_DECISIONS} decisions"):
+    with pytest.raises(AnswerInvalid, match=f"at most {MAX_DECISIONS} decisions"):
         replay(scenario, ["jump-plan", "loop"] * MAX_DECISIONS)
 
 
@@ -275,12 +275,12 @@ def test_choice_order_follows_the_variant(data_case: Case) -> None:
 
 
 def test_a_repeated_scene_id_is_named_where_it_repeats(data_case: Case) -> None:
-    from swtrain.scenario import problems
+    from swtrain.cases import case_problems
 
     data = data_case.model_dump(mode="json")
     scenes = next(e for e in data["exercises"] if e["type"] == "scenario")["scenes"]
     scenes.append(dict(scenes[-1]))  # 'lost' a second time, as the fifth scene
-    found = problems(Case.model_validate(data))
+    found = case_problems(Case.model_validate(data))
     assert [(p.field, p.value, p.expected) for p in found] == [
         ("exercises.4.scenes.4.id", "lost", "a scene id used once")
     ]

@@ -10,7 +10,8 @@ from swtrain.grading import grade_exercise
 from swtrain.i18n import messages
 from swtrain.models import Case, ExerciseGrade, Key
 from swtrain.variants import shuffled
-from swtrain.widgets import exercise_widget, parse_number
+from swtrain.widgets import exercise_widget
+from swtrain.widgets.numeric import parse_number
 
 
 class Recorder:

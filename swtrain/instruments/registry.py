@@ -24,8 +24,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from ..errors import DataFileError, Problem, SchemaVersionMismatch, SwtrainError, did_you_mean
-from ..models import Frozen, Slug, Text
+from ..errors import InstrumentInvalid, InstrumentNotFound, Problem, SchemaVersionMismatch
+from ..fields import Frozen, Slug, Text
 from ..yamlfile import read_yaml
 
 INSTRUMENT_SCHEMA_VERSION = 1
@@ -35,23 +35,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 LicenceClass = Literal["A", "B", "C"]
 Rule = Literal["sum", "mean"]
 SubItemLetter = Annotated[str, Field(pattern=r"^[A-Z]$")]
-
-
-class InstrumentInvalid(DataFileError):
-    """An instrument file (or a user's band file) that does not match its schema."""
-
-    what = "instrument file"
-    default_hint = "Compare the file with a shipped one in swtrain/instruments/data/."
-
-
-class InstrumentNotFound(SwtrainError):
-    """No instrument has the id asked for."""
-
-    @classmethod
-    def for_id(cls, instrument_id: str, known: list[str]) -> InstrumentNotFound:
-        """The error for an unknown id, suggesting the closest known id."""
-        hint = did_you_mean(instrument_id.lower(), known) or f"Known instruments: {', '.join(known)}."
-        return cls(f"{instrument_id!r} is not a known instrument.", hint)
 
 
 class ResponseOption(Frozen):

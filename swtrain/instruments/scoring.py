@@ -5,13 +5,8 @@ An item with sub-items (SSRS item 5) takes a list or a mapping of its
 sub-items in the list form, or each sub-item on its own as `5A` ... `5E`,
 either in a mapping or in a flat list (SSRS: 1-4, 5A-5E, 6-10, 14 values).
 A missing answer is None, '' or '-'. A yes/no item (GDS-15) takes 1 or 0,
-or 'yes' or 'no'.
-
-    SwtrainError
-     └── ScoringError          responses that cannot be scored
-          ├── InvalidResponse  a value that is not one of its item's response values
-          ├── WrongResponses   a list of the wrong length, an unknown item, bands for another scale
-          └── TooManyMissing   more items missing than the instrument's rule allows
+or 'yes' or 'no'. What cannot be scored raises a ScoringError
+(swtrain.errors draws the tree).
 """
 
 from __future__ import annotations
@@ -19,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import SwtrainError
-from ..models import Frozen, Text
+from ..errors import MISSING_HINT, InvalidResponse, ScoringError, TooManyMissing, WrongResponses
+from ..fields import Frozen, Text
 from .registry import Band, BandSet, Cutoff, Instrument, Item, Rule, check_bands, load_instrument
 
 __all__ = [
@@ -34,47 +29,6 @@ __all__ = [
     "parse_values",
     "score",
 ]
-
-MISSING_HINT = "Leave a missing answer blank: None, '' or '-'."
-
-
-class ScoringError(SwtrainError):
-    """Responses that cannot be scored."""
-
-
-class InvalidResponse(ScoringError):
-    """A value that is not one of its item's response values."""
-
-    item: str = ""
-    allowed: tuple[int, ...] = ()
-
-    @classmethod
-    def for_value(cls, instrument: Instrument, key: str, item: Item, value: Any) -> InvalidResponse:
-        """The error naming the item, the value found and the values allowed."""
-        allowed = tuple(r.value for r in instrument.values_of(item))
-        err = cls(f"{instrument.id} item {key}: found {value!r}; allowed: {_describe(item, allowed)}.", MISSING_HINT)
-        err.item, err.allowed = key, allowed
-        return err
-
-
-class WrongResponses(ScoringError):
-    """A list of the wrong length, an item the instrument lacks, or bands meant for another instrument."""
-
-
-class TooManyMissing(ScoringError):
-    """More items missing than the instrument's missing-item rule allows."""
-
-    missing: tuple[int, ...] = ()
-
-    @classmethod
-    def for_items(cls, instrument: Instrument, missing: list[int]) -> TooManyMissing:
-        """The error naming the missing items and the rule."""
-        allowed = instrument.missing.max_missing
-        rule = f"at most {allowed} may be missing" if allowed else "every item must be answered"
-        items = ", ".join(map(str, missing))
-        err = cls(f"{instrument.id} is not scored: {len(missing)} item(s) missing ({items}); {rule}.")
-        err.missing = tuple(missing)
-        return err
 
 
 class SubscaleScore(Frozen):
@@ -139,9 +93,9 @@ def score(
         if any(value is None for value in values):
             missing.append(item.number)
         else:
-            points[item.number] = sum(_points(instrument, item, v) for v in values if v is not None)
+            points[item.number] = sum(points_for(instrument, item, v) for v in values if v is not None)
     if len(missing) > instrument.missing.max_missing or not points:
-        raise TooManyMissing.for_items(instrument, missing)
+        raise TooManyMissing.for_items(instrument.id, missing, instrument.missing.max_missing)
     low, high = _range(instrument, instrument.scored_items, instrument.rule)
     value = _combine(instrument.rule, list(points.values()))
     shown_bands = instrument.bands if bands is None else _checked_bands(instrument, bands, low, high)
@@ -278,14 +232,19 @@ def _parse(instrument: Instrument, key: str, item: Item, raw: Any) -> int | None
         try:
             value = int(text)
         except ValueError:
-            raise InvalidResponse.for_value(instrument, key, item, raw) from None
+            raise _invalid(instrument, key, item, raw) from None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidResponse.for_value(instrument, key, item, raw)
+        raise _invalid(instrument, key, item, raw)
     if value not in {r.value for r in instrument.values_of(item)}:
-        raise InvalidResponse.for_value(instrument, key, item, raw)
+        raise _invalid(instrument, key, item, raw)
     return value
+
+
+def _invalid(instrument: Instrument, key: str, item: Item, value: Any) -> InvalidResponse:
+    allowed = tuple(r.value for r in instrument.values_of(item))
+    return InvalidResponse.for_value(instrument.id, key, value, allowed, _describe(item, allowed))
 
 
 def _describe(item: Item, allowed: tuple[int, ...]) -> str:
@@ -296,7 +255,7 @@ def _describe(item: Item, allowed: tuple[int, ...]) -> str:
     return ", ".join(map(str, allowed))
 
 
-def _points(instrument: Instrument, item: Item, value: int) -> float:
+def points_for(instrument: Instrument, item: Item, value: int) -> float:
     """What one answer adds to the score."""
     if item.depressive_answer:
         return 1.0 if value == (1 if item.depressive_answer == "yes" else 0) else 0.0
@@ -309,7 +268,7 @@ def _points(instrument: Instrument, item: Item, value: int) -> float:
 
 
 def _item_range(instrument: Instrument, item: Item) -> tuple[float, float]:
-    each = [_points(instrument, item, r.value) for r in instrument.values_of(item)]
+    each = [points_for(instrument, item, r.value) for r in instrument.values_of(item)]
     repeats = max(1, len(item.sub_items))
     return min(each) * repeats, max(each) * repeats
 

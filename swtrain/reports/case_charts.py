@@ -166,11 +166,11 @@ def dataset_frame(case: Case, dataset_id: str, language: str, folder: Path | Non
 
 
 def _draw_png(case: Case, chart: Chart, language: str, folder: Path) -> bytes:
-    from .charts import _drawing
+    from .charts import drawing
 
     frame = dataset_frame(case, chart.dataset, language, folder)
     columns = case.dataset(chart.dataset).columns
-    with _drawing(language) as figure:
+    with drawing(language) as figure:
         figure.set_size_inches(5.6, 3.6)
         ax = figure.subplots()
         _draw(ax, frame, chart)

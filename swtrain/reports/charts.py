@@ -42,8 +42,8 @@ from .gradebook import FIXED_COLUMNS
 CJK_FAMILY = "Noto Sans CJK SC"
 CJK_LANGUAGES = ("zh",)
 Source: TypeAlias = Path | str | pd.DataFrame
-_BAR = "#4f6fb0"
-_LIGHT = "#c9d5ee"
+BAR = "#4f6fb0"
+LIGHT = "#c9d5ee"
 
 
 def competency_labels(language: str) -> dict[int, str]:
@@ -101,7 +101,7 @@ def use_cjk_font() -> None:
 
 
 @contextmanager
-def _drawing(language: str) -> Iterator[Figure]:
+def drawing(language: str) -> Iterator[Figure]:
     """A new figure built in the chart style and the language's font, the font fixed on every text."""
     settings = {**sns.axes_style("whitegrid"), **font_settings(language)}
     with matplotlib.rc_context(settings):
@@ -267,14 +267,14 @@ def score_distribution(
         case=lambda f: f["case_id"].map(lambda c: _case_title(c, language, casedata))
     )
     order = [_case_title(c, language, casedata) for c in chosen]
-    with _drawing(language) as figure:
+    with drawing(language) as figure:
         figure.set_size_inches(8, 1.4 + 1.1 * len(chosen))
         ax = figure.subplots()
         if data.empty:
             _no_data(ax, msg)
         else:
-            sns.violinplot(data, x="percent", y="case", order=order, ax=ax, cut=0, inner=None, color=_LIGHT)
-            sns.stripplot(data, x="percent", y="case", order=order, ax=ax, color=_BAR, size=4, jitter=0.15)
+            sns.violinplot(data, x="percent", y="case", order=order, ax=ax, cut=0, inner=None, color=LIGHT)
+            sns.stripplot(data, x="percent", y="case", order=order, ax=ax, color=BAR, size=4, jitter=0.15)
         ax.set_xlim(0, 100)
         ax.xaxis.set_major_formatter(PercentFormatter(100))
         ax.set_title(msg("Scores per case"))
@@ -291,7 +291,7 @@ def exercise_difficulty(
     gradebook = _gradebook(source)
     chosen = [load_case(c, casedata) for c in _chosen_cases(gradebook, cases)]
     heights = [len(case.exercises) for case in chosen] or [1]
-    with _drawing(language) as figure:
+    with drawing(language) as figure:
         figure.set_size_inches(8, 1.2 + 0.38 * sum(heights) + 0.5 * len(heights))
         axes = figure.subplots(len(heights), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
         if not chosen:
@@ -300,7 +300,7 @@ def exercise_difficulty(
             shares = full_credit_shares(gradebook, case)
             waiting = _scores(gradebook, case).isna().sum()
             labels = [e.title.get(language) for e in case.exercises]
-            sns.barplot(x=shares.fillna(0).to_numpy(), y=labels, ax=ax, orient="h", color=_BAR)
+            sns.barplot(x=shares.fillna(0).to_numpy(), y=labels, ax=ax, orient="h", color=BAR)
             for position, (share, count) in enumerate(zip(shares.fillna(0), waiting, strict=True)):
                 if count:
                     note = msg("{count} waiting for review", count=count)
@@ -324,13 +324,13 @@ def competency_profile(
     chosen = {c: load_case(c, casedata) for c in _chosen_cases(gradebook, cases)}
     shares = competency_shares(gradebook, chosen)
     labels = competency_labels(language)
-    with _drawing(language) as figure:
+    with drawing(language) as figure:
         figure.set_size_inches(8, 1.6 + 0.45 * max(len(shares), 1))
         ax = figure.subplots()
         if shares.empty:
             _no_data(ax, msg)
         else:
-            sns.barplot(x=shares.to_numpy(), y=[labels[n] for n in shares.index], ax=ax, orient="h", color=_BAR)
+            sns.barplot(x=shares.to_numpy(), y=[labels[n] for n in shares.index], ax=ax, orient="h", color=BAR)
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(PercentFormatter(1))
         ax.set_title(msg("Cohort profile by competency (CSWE EPAS 2022)"))

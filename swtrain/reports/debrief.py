@@ -26,11 +26,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
 from ..cases import has_key, load_case, load_key
-from ..errors import SwtrainError
+from ..errors import AnswerInvalid, SwtrainError
+from ..exercises.scenario import Scenario, ScenarioKey, replay
 from ..i18n import messages
-from ..models import Case, Key, Scenario
-from ..scenario import PathError, replay
-from .charts import _BAR, _LIGHT, _drawing
+from ..models import Case, Key
+from .charts import BAR, LIGHT, drawing
 
 _BEST = "#15803d"
 
@@ -61,7 +61,7 @@ def _walks(scenario: Scenario, paths: list[list[str]]) -> list[tuple[list[str], 
     for path in paths:
         try:
             walk = replay(scenario, path)
-        except PathError:
+        except AnswerInvalid:
             continue
         walks.append((walk.scenes, walk.choices))
     return walks
@@ -107,8 +107,9 @@ def decision_chart(out: Path | str, case: Case, exercise_id: str, language: str,
     msg = messages(language)
     table = choice_counts(out, case, exercise_id, language)
     scenes = decision_order(scenario)
-    credit = dict(key.exercises[exercise_id].credit) if key is not None else {}  # type: ignore[union-attr]
-    with _drawing(language) as figure:
+    entry = key.exercises[exercise_id] if key is not None else None
+    credit = dict(entry.credit) if isinstance(entry, ScenarioKey) else {}
+    with drawing(language) as figure:
         columns = 2 if len(scenes) > 1 else 1
         rows = math.ceil(len(scenes) / columns)
         figure.set_size_inches(6 * columns, 0.4 + 2.1 * rows)
@@ -116,7 +117,7 @@ def decision_chart(out: Path | str, case: Case, exercise_id: str, language: str,
         for ax, scene_id in zip(axes, scenes, strict=False):
             part = table[table[msg("Decision point")] == scene_id]
             labels = [textwrap.fill(text, 34) for text in part[msg("Choice")]]
-            colours = [_BEST if credit.get(c, 0) >= 1 else _BAR for c in part["choice_id"]]
+            colours = [_BEST if credit.get(c, 0) >= 1 else BAR for c in part["choice_id"]]
             sns.barplot(
                 x=list(part[msg("Trainees")]), y=labels, hue=labels, palette=colours, legend=False, saturation=1, ax=ax
             )
@@ -151,7 +152,7 @@ def path_diagram(out: Path | str, case: Case, exercise_id: str, language: str) -
         for index, scene_id in enumerate(members)
     }
     most = max(edges.values(), default=1)
-    with _drawing(language) as figure:
+    with drawing(language) as figure:
         figure.set_size_inches(max(6.0, 1.9 * len(layers)), max(3.5, 1.3 * max(len(m) for m in layers.values())))
         ax = figure.subplots()
         for (source, target), count in edges.items():
@@ -163,7 +164,7 @@ def path_diagram(out: Path | str, case: Case, exercise_id: str, language: str) -
                 arrowstyle="-|>",
                 mutation_scale=12,
                 linewidth=0.8 + 6 * count / most,
-                color=_BAR,
+                color=BAR,
                 alpha=0.75,
                 connectionstyle=f"arc3,rad={bend}",
                 shrinkA=16,
@@ -179,7 +180,7 @@ def path_diagram(out: Path | str, case: Case, exercise_id: str, language: str) -
                 [y],
                 s=900,
                 marker=shape,
-                color=_LIGHT if reached[scene.id] else "#f4f4f5",
+                color=LIGHT if reached[scene.id] else "#f4f4f5",
                 zorder=3,
                 edgecolors="#3f3f46",
             )

@@ -1,12 +1,13 @@
-"""A trainee's graded feedback as one self-contained HTML page in the answer's language."""
+"""A trainee's graded feedback as one self-contained HTML page in the answer's language, and writing the pages."""
 
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from .. import render
 from ..i18n import Messages, messages
-from ..models import Case, Grade, Numeric, Responses
+from ..models import Case, Grade, Responses
 
 _PAGE_CSS = (
     "body{font-family:'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',system-ui,sans-serif;"
@@ -15,15 +16,15 @@ _PAGE_CSS = (
 )
 
 
-_PROMPTS: dict[tuple[str, str, str, int, int], str] = {}
+_HEADINGS: dict[tuple[str, str, str, int], str] = {}
 
 
-def _prompt(case: Case, exercise_id: str, language: str, given: int, number: int) -> str:
-    # Markdown is rendered once per exercise, language and set of given figures, not once per trainee.
-    key = (case.id, exercise_id, language, given, number)
-    if key not in _PROMPTS:
-        _PROMPTS[key] = render.exercise_prompt(case.exercise(exercise_id), given, messages(language), number)
-    return _PROMPTS[key]
+def _heading(case: Case, exercise_id: str, language: str, number: int) -> str:
+    # Markdown is rendered once per exercise and language, not once per trainee.
+    key = (case.id, exercise_id, language, number)
+    if key not in _HEADINGS:
+        _HEADINGS[key] = render.exercise_heading(case.exercise(exercise_id), messages(language), number)
+    return _HEADINGS[key]
 
 
 def feedback_page(case: Case, responses: Responses, grade: Grade) -> str:
@@ -32,11 +33,11 @@ def feedback_page(case: Case, responses: Responses, grade: Grade) -> str:
     language = msg.language
     parts = []
     for number, (exercise, result) in enumerate(zip(case.exercises, grade.exercises, strict=True), start=1):
-        given = responses.variant % len(exercise.given_sets) if isinstance(exercise, Numeric) else 0
         value = responses.value(exercise.id)
-        answer = render.answer_text(exercise, value, responses.variant, msg) or msg("(no answer)")
+        answer = render.answer_text(exercise, value, msg) or msg("(no answer)")
+        prompt = _heading(case, exercise.id, language, number) + render.given_html(exercise, responses.variant, msg)
         parts.append(
-            f'<section class="swtrain-exercise-feedback">{_prompt(case, exercise.id, language, given, number)}'
+            f'<section class="swtrain-exercise-feedback">{prompt}'
             f"{render.exercise_grade(result, msg, answer)}{render.answer_drawing(exercise, value, msg)}</section>"
         )
     title = escape(case.title.get(language))
@@ -48,3 +49,10 @@ def feedback_page(case: Case, responses: Responses, grade: Grade) -> str:
         f"<title>{title} · {escape(grade.trainee_id)}</title><style>{_PAGE_CSS}</style></head><body>"
         f"<h1>{title}</h1><p>{heading}</p>{render.grade_summary(grade, msg)}{''.join(parts)}</body></html>\n"
     )
+
+
+def write_feedback_page(folder: Path, trainee_id: str, case_id: str, page: str) -> None:
+    """Write one page as `folder/<trainee_id>/<case_id>.html` (ids already checked: no separators, no dot first)."""
+    (folder / trainee_id).mkdir(parents=True, exist_ok=True)
+    # Outputs are made anew by every run, so a plain write will do (no fsync per page).
+    (folder / trainee_id / f"{case_id}.html").write_text(page, encoding="utf-8")

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DataFileError, Problem, SwtrainError
+from ..errors import DataFileError, Problem, RosterInvalid, SwtrainError
 
 __all__ = ["LmsExport", "Roster", "RosterEntry", "RosterInvalid", "export_lms", "read_roster"]
 
@@ -50,16 +50,6 @@ NOT_ON_ROSTER = "in the gradebook but not on the roster"
 NO_SUBMISSION = "on the roster but no submission"
 POINTS_POSSIBLE = "    Points Possible"
 _GRADEBOOK_COLUMNS = ("trainee_id", "case_id", "score", "max_score", "needs_review")
-
-
-class RosterInvalid(DataFileError):
-    """A roster CSV that does not map trainees to LMS users."""
-
-    what = "roster"
-    default_hint = (
-        "A roster needs a trainee_id column and, for Canvas, name and canvas_id; "
-        "for Moodle, one of username, idnumber or email."
-    )
 
 
 @dataclass(frozen=True)

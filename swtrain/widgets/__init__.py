@@ -1,57 +1,20 @@
-"""One widget per answer type, built from standard ipywidgets.
+"""One widget per exercise kind, built from standard ipywidgets, plus the review panel.
 
 `exercise_widget(exercise, value=..., variant=..., msg=..., on_answer=...)`
-picks the widget for the exercise's type; `.box` is what to display.
+builds the widget the exercise's kind names (swtrain.exercises); `.box` is
+what to display. Each widget module is imported when its kind is first shown.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..exercises import kind_of
 from ..i18n import Messages
 from ..models import Case, Exercise
 from .base import Draw, ExerciseWidget, OnAnswer
-from .chart_choice import ChartChoiceWidget
-from .choice import MultipleChoiceWidget, SingleChoiceWidget
-from .classification import ClassificationWidget
-from .ecomap import EcomapWidget
-from .free_text import FreeTextWidget
-from .numeric import NumericWidget, parse_number
-from .ordering import OrderingWidget
-from .scenario import ScenarioWidget
-from .screening import ScreeningWidget
 
-WIDGETS: dict[str, type[ExerciseWidget]] = {
-    "single_choice": SingleChoiceWidget,
-    "multiple_choice": MultipleChoiceWidget,
-    "ordering": OrderingWidget,
-    "classification": ClassificationWidget,
-    "numeric": NumericWidget,
-    "free_text": FreeTextWidget,
-    "chart_choice": ChartChoiceWidget,
-    "ecomap": EcomapWidget,
-    "screening": ScreeningWidget,
-    "scenario": ScenarioWidget,
-}
-
-__all__ = [
-    "WIDGETS",
-    "ChartChoiceWidget",
-    "ClassificationWidget",
-    "Draw",
-    "EcomapWidget",
-    "ExerciseWidget",
-    "FreeTextWidget",
-    "MultipleChoiceWidget",
-    "NumericWidget",
-    "OnAnswer",
-    "OrderingWidget",
-    "ScenarioWidget",
-    "ScreeningWidget",
-    "SingleChoiceWidget",
-    "exercise_widget",
-    "parse_number",
-]
+__all__ = ["Draw", "ExerciseWidget", "OnAnswer", "exercise_widget"]
 
 
 def exercise_widget(
@@ -69,8 +32,8 @@ def exercise_widget(
     """The widget for `exercise`, showing the saved `value`; `draw` draws the case's charts;
     `practice` shows what practice mode adds (the safety prompt of a screening form, playing a scenario again);
     `case` gives the people a scenario's scenes name."""
-    widget_type: Any = WIDGETS[exercise.type]
-    return widget_type(
+    widget_type: Any = kind_of(exercise).widget_class()
+    widget: ExerciseWidget = widget_type(
         exercise,
         value=value,
         variant=variant,
@@ -81,3 +44,4 @@ def exercise_widget(
         practice=practice,
         case=case,
     )
+    return widget

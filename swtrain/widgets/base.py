@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .. import render
+from ..exercises import ExerciseBase
+from ..fields import Chart
 from ..i18n import Messages
-from ..models import AnswerValue, Case, Chart, Exercise, ExerciseGrade
+from ..models import AnswerValue, Case, ExerciseGrade
 
 # ipywidgets gives each radio and checkbox label one line's height and cuts
 # long labels with an ellipsis: a long option then covers the button below it
@@ -38,12 +40,15 @@ OnAnswer = Callable[[str, AnswerValue], "ExerciseGrade | None"]
 Draw = Callable[[Chart], str]
 
 
-class ExerciseWidget:
+E = TypeVar("E", bound=ExerciseBase)
+
+
+class ExerciseWidget(Generic[E]):
     """An exercise's prompt, its answer controls (`controls`), save status and feedback."""
 
     def __init__(
         self,
-        exercise: Exercise,
+        exercise: E,
         *,
         variant: int,
         msg: Messages,

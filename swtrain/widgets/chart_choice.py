@@ -7,12 +7,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..models import ChartChoice
+from ..exercises.chart_choice import ChartChoice
 from ..variants import shuffled
 from .base import ExerciseWidget
 
 
-class ChartChoiceWidget(ExerciseWidget):
+class ChartChoiceWidget(ExerciseWidget[ChartChoice]):
     """A card per option (its chart and a toggle labelled with the option); one can be on."""
 
     def __init__(self, exercise: ChartChoice, value: Any = None, **kwargs: Any) -> None:

@@ -7,12 +7,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..models import Classification
+from ..exercises.classification import Classification
 from ..variants import shuffled
 from .base import ExerciseWidget
 
 
-class ClassificationWidget(ExerciseWidget):
+class ClassificationWidget(ExerciseWidget[Classification]):
     def __init__(self, exercise: Classification, value: Any = None, **kwargs: Any) -> None:
         super().__init__(exercise, **kwargs)
         lang = self.msg.language
@@ -39,9 +39,7 @@ class ClassificationWidget(ExerciseWidget):
     @property
     def value(self) -> dict[str, str]:
         return {
-            i.value: self.toggles[i.value].value
-            for i in self.exercise.items  # type: ignore[union-attr]
-            if self.toggles[i.value].value is not None
+            i.value: self.toggles[i.value].value for i in self.exercise.items if self.toggles[i.value].value is not None
         }
 
     def _changed(self, change: dict[str, Any]) -> None:

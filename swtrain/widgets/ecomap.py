@@ -12,12 +12,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from .. import ecomap
-from ..models import Ecomap
+from ..exercises import ecomap
+from ..exercises.ecomap import Ecomap
 from .base import ExerciseWidget
 
 
-class EcomapWidget(ExerciseWidget):
+class EcomapWidget(ExerciseWidget[Ecomap]):
     def __init__(self, exercise: Ecomap, value: Any = None, **kwargs: Any) -> None:
         super().__init__(exercise, **kwargs)
         msg = self.msg
@@ -69,7 +69,7 @@ class EcomapWidget(ExerciseWidget):
 
     def _svg(self) -> str:
         lang = self.msg.language
-        systems = [(s.value, s.label.get(lang)) for s in self.exercise.systems]  # type: ignore[union-attr]
+        systems = [(s.value, s.label.get(lang)) for s in self.exercise.systems]
         return ecomap.svg(self.centre, systems, self._drawn(), self.msg)
 
     def _changed(self, change: dict[str, Any]) -> None:
@@ -78,7 +78,7 @@ class EcomapWidget(ExerciseWidget):
         self.drawing.value = self._svg()
         unfinished = [
             s.label.get(self.msg.language)
-            for s in self.exercise.systems  # type: ignore[union-attr]
+            for s in self.exercise.systems
             if self.kind[s.value].value and not self.flow[s.value].value
         ]
         hint = self.msg("Choose the flow for: {systems}", systems=", ".join(unfinished)) if unfinished else ""

@@ -6,12 +6,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..grading import count_words
-from ..models import FreeText
+from ..exercises.free_text import FreeText
+from ..fields import count_words
 from .base import ExerciseWidget
 
 
-class FreeTextWidget(ExerciseWidget):
+class FreeTextWidget(ExerciseWidget[FreeText]):
     """Saved on every change, so closing the tab loses nothing typed."""
 
     def __init__(self, exercise: FreeText, value: Any = None, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..models import Numeric
+from ..exercises.numeric import Numeric
 from .base import ExerciseWidget
 
 
@@ -24,7 +24,7 @@ def parse_number(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-class NumericWidget(ExerciseWidget):
+class NumericWidget(ExerciseWidget[Numeric]):
     def __init__(self, exercise: Numeric, value: Any = None, **kwargs: Any) -> None:
         super().__init__(exercise, **kwargs)
         unit = exercise.unit.get(self.msg.language) if exercise.unit else ""

@@ -6,12 +6,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..models import Ordering
+from ..exercises.ordering import Ordering
 from ..variants import shuffled
 from .base import ExerciseWidget
 
 
-class OrderingWidget(ExerciseWidget):
+class OrderingWidget(ExerciseWidget[Ordering]):
     """Starts in the variant's shuffled order, or the saved order.
 
     Every move saves; "Save this order" saves an order the trainee agrees

@@ -1,79 +1,49 @@
 """The instructor's review widget: every answer that needs a person, one at a time.
 
 It shows the exercise, the trainee's answer and the rubric, takes a score and
-a comment per criterion, and saves the reviewer's file after each answer, so
-reopening resumes at the first answer this reviewer has not scored.
+a comment per criterion, and hands each review to `on_review` (which saves
+it: swtrain.notebook.review_panel wires it to the reviewer's file), so
+reopening resumes at the first answer this reviewer has not scored. Like the
+answer widgets, it touches no file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from html import escape
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from .. import render
-from ..cohort import _Cases, grade_submission
 from ..i18n import messages
-from ..models import Case, Criterion, FreeTextKey
-from ..reviews import Review, ReviewStore, answer_hash
-from ..submissions import iter_submissions
+from ..reviews import Review, answer_hash
 
+if TYPE_CHECKING:
+    from ..review_queue import ReviewItem
 
-@dataclass(frozen=True)
-class ReviewItem:
-    """One answer waiting for a person."""
-
-    case: Case
-    trainee_id: str
-    exercise_id: str
-    answer: str
-    language: str
-    criteria: tuple[Criterion, ...]
-
-    @property
-    def target(self) -> tuple[str, str, str]:
-        return (self.trainee_id, self.case.id, self.exercise_id)
-
-
-def review_queue(submissions: Path, casedata: Path | None = None) -> list[ReviewItem]:
-    """Every answer in `submissions` that needs a person, in trainee, case and exercise order."""
-    cases = _Cases(casedata)
-    queue = []
-    for item in iter_submissions(submissions):
-        outcome = grade_submission(item, cases)
-        if not isinstance(outcome, tuple):
-            continue  # not gradable: `swtrain grade` lists it in problems.csv
-        responses, graded, _ = outcome
-        case, key = cases.get(responses.case_id)
-        for result in graded.exercises:
-            entry = key.exercises[result.exercise_id]
-            if result.status == "needs_review" and isinstance(entry, FreeTextKey):
-                queue.append(
-                    ReviewItem(
-                        case,
-                        responses.trainee_id,
-                        result.exercise_id,
-                        str(responses.value(result.exercise_id)),
-                        responses.language,
-                        entry.rubric,
-                    )
-                )
-    return sorted(queue, key=lambda i: i.target)
+#: Takes one reviewer's review of one answer and keeps it.
+OnReview = Callable[[Review], object]
 
 
 class ReviewPanel:
     """Walks one reviewer through a queue; `.box` is what to display."""
 
-    def __init__(self, queue: list[ReviewItem], store: ReviewStore, reviewer: str, language: str = "en") -> None:
+    def __init__(
+        self,
+        queue: list[ReviewItem],
+        saved: Iterable[Review],
+        on_review: OnReview,
+        reviewer: str,
+        language: str = "en",
+    ) -> None:
         self.queue = queue
-        self.store = store
+        self.saved = {r.target: r for r in saved}
+        self.on_review = on_review
         self.reviewer = reviewer
         self.msg = messages(language)
-        done = {r.target for r in store.load(reviewer).reviews}
-        self.position = next((n for n, item in enumerate(queue) if item.target not in done), len(queue))
+        self.position = next((n for n, item in enumerate(queue) if item.target not in self.saved), len(queue))
         self.header = w.HTML()
         self.body = w.HTML()
         self.criteria = w.VBox()
@@ -117,7 +87,7 @@ class ReviewPanel:
             render.exercise_prompt(exercise, 0, self.msg)
             + f'<div style="{render.STYLE["box"]};white-space:pre-wrap">{escape(item.answer)}</div>'
         )
-        saved = {r.target: r for r in self.store.load(self.reviewer).reviews}.get(item.target)
+        saved = self.saved.get(item.target)
         rows = []
         self.scores, self.comments = {}, {}
         for criterion in item.criteria:
@@ -147,20 +117,16 @@ class ReviewPanel:
             trainee_id=item.trainee_id,
             case_id=item.case.id,
             exercise_id=item.exercise_id,
-            answer_sha256=answer_hash(item.answer),
+            answer_sha256=answer_hash(item.value),
             scores={k: v.value for k, v in self.scores.items()},
             comments={k: v.value for k, v in self.comments.items() if v.value.strip()},
             reviewed_at=datetime.now(UTC),
         )
-        self.store.record(self.reviewer, review)
+        try:
+            self.on_review(review)
+        except Exception as exc:  # shown in place: the reviewer's scores stay in the form to save again
+            self.status.value = render.error_box(self.msg("Your review was not saved."), str(exc))
+            return
+        self.saved[item.target] = review
         self.status.value = escape(self.msg("Saved at {time}", time=datetime.now().strftime("%H:%M:%S")))
         self.go(self.position + 1)
-
-
-def review_panel(
-    submissions_dir: str | Path, out_dir: str | Path, reviewer: str, language: str = "en", casedata: Path | None = None
-) -> ReviewPanel:
-    """The review widget over `submissions_dir`, saving to `out_dir/reviews/<reviewer>.json`."""
-    return ReviewPanel(
-        review_queue(Path(submissions_dir), casedata), ReviewStore(Path(out_dir) / "reviews"), reviewer, language
-    )

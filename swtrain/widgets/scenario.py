@@ -15,18 +15,17 @@ from typing import Any
 import ipywidgets as w
 
 from .. import render
-from ..models import Scenario
-from ..scenario import PathError, replay
+from ..exercises.scenario import Scenario, longest_valid, replay
 from ..variants import shuffled
 from .base import ExerciseWidget
 
 
-class ScenarioWidget(ExerciseWidget):
+class ScenarioWidget(ExerciseWidget[Scenario]):
     def __init__(self, exercise: Scenario, value: Any = None, **kwargs: Any) -> None:
         super().__init__(exercise, **kwargs)
         self.scenario = exercise
         saved = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-        self.path = self._longest_valid(saved)
+        self.path = longest_valid(exercise, saved)
         self.warning = ""
         if self.path != saved and saved:
             self.warning = self.msg(
@@ -42,15 +41,6 @@ class ScenarioWidget(ExerciseWidget):
         self.again.on_click(lambda _b: self._restart())
         self._render()
         self._finish(w.VBox([self.counters, self.history, self.scene, self.choices, w.HBox([self.back, self.again])]))
-
-    def _longest_valid(self, path: list[str]) -> list[str]:
-        for end in range(len(path), -1, -1):
-            try:
-                replay(self.scenario, path[:end])
-            except PathError:
-                continue
-            return path[:end]
-        return []
 
     @property
     def value(self) -> list[str] | None:

@@ -17,13 +17,12 @@ import ipywidgets as w
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .. import render
-from ..models import Screening
-from ..screening import instrument_of, safety_flagged
+from ..exercises.screening import Screening, instrument_of, safety_flagged
 from .base import ExerciseWidget
 from .numeric import parse_number
 
 
-class ScreeningWidget(ExerciseWidget):
+class ScreeningWidget(ExerciseWidget[Screening]):
     def __init__(self, exercise: Screening, value: Any = None, **kwargs: Any) -> None:
         super().__init__(exercise, **kwargs)
         msg = self.msg
@@ -103,7 +102,7 @@ class ScreeningWidget(ExerciseWidget):
     def _header(self) -> str:
         msg = self.msg
         lang = msg.language
-        exercise: Screening = self.exercise  # type: ignore[assignment]
+        exercise = self.exercise
         who = msg("Rate each item for {client} from what the case shows.", client=exercise.client.get(lang))
         stem = f"<p><i>{escape(self.instrument.stem.get(lang))}</i></p>" if self.instrument.stem else ""
         return f"<p><b>{escape(self.instrument.name.get(lang))}</b> · {escape(who)}</p>{stem}"

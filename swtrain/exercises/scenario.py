@@ -1,28 +1,197 @@
-"""Branching scenarios: checking a scenario's graph, replaying a path, grading it.
+"""Scenario: a branching interview; each choice leads to another scene and changes the counters.
 
-A path is the list of choice ids a trainee made, from the start scene on.
-Replaying it gives the scenes passed and the counters after each choice;
-a choice that is not one of the current scene's choices ends the replay
-with an error, so a path saved by one version of a case never grades
-against a scene it did not see.
+The answer is the path: the ids of the choices made, in order, from the
+start scene on. Replaying it gives the scenes passed and the counters after
+each choice; a choice that is not one of the current scene's choices ends
+the replay, so a path saved for one version of a case never grades against
+a scene it did not see. `swtrain check` checks that every scene is
+reachable, every path can end, no loop lacks an exit and every counter is
+declared.
 """
 
 from __future__ import annotations
 
+import random
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from .errors import Problem
-from .i18n import Messages
-from .models import Case, Scenario, ScenarioKey
+from pydantic import Field, field_validator, model_validator
+
+from ..errors import AnswerInvalid, Problem
+from ..fields import Frozen, Slug, Text
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored
+
+if TYPE_CHECKING:
+    from ..i18n import Messages
+    from ..models import Case
 
 #: A path longer than this is refused: a loop with an exit is allowed, an endless walk is not.
 MAX_DECISIONS = 200
 
 
-class PathError(ValueError):
-    """A saved path that does not fit the scenario."""
+class ScenarioCounter(Frozen):
+    """A named quantity a scenario's choices change (rapport, risk known, the family's budget)."""
+
+    id: Slug
+    label: Text
+    initial: int = 0
+    shown: bool = True
+    unit: Text | None = None
+
+
+class ScenarioChoice(Frozen):
+    """One choice at a decision point: where it leads and how it changes the counters."""
+
+    id: Slug
+    label: Text
+    goto: Slug
+    effects: Mapping[str, int] = Field(default_factory=dict)
+
+
+class Scene(Frozen):
+    """A moment of the scenario. With choices it is a decision point (two to four); without, an end."""
+
+    id: Slug
+    text: Text
+    speaker: Slug | None = None
+    content_note: Text | None = None
+    choices: tuple[ScenarioChoice, ...] = ()
+    allow_back: bool = False
+
+    @field_validator("choices")
+    @classmethod
+    def _two_to_four(cls, value: tuple[ScenarioChoice, ...]) -> tuple[ScenarioChoice, ...]:
+        if value and not 2 <= len(value) <= 4:
+            raise ValueError(f"two to four choices at a decision point (or none at an end scene), not {len(value)}")
+        return value
+
+    @property
+    def is_end(self) -> bool:
+        return not self.choices
+
+
+class Scenario(ExerciseBase):
+    """A branching interview: each choice leads to another scene and changes the counters.
+
+    The answer is the path: the ids of the choices made, in order. Choice ids
+    are unique in the scenario, so a path reads on its own.
+    """
+
+    type: Literal["scenario"]
+    start: Slug
+    counters: tuple[ScenarioCounter, ...] = ()
+    scenes: Annotated[tuple[Scene, ...], Field(min_length=2)]
+
+    def scene(self, scene_id: str) -> Scene:
+        return next(s for s in self.scenes if s.id == scene_id)
+
+    def choice_labels(self, language: str) -> dict[str, str]:
+        """Every choice's id and its label in `language`."""
+        return {c.id: c.label.get(language) for s in self.scenes for c in s.choices}
+
+
+class CounterRule(Frozen):
+    """A counter that must stand at or above (or at or below) a value when the path reaches a scene.
+
+    For example: risk_known at least 1 on reaching the scene of Roberts'
+    stage 5 (the lethality assessment came first). `weight` is its share of
+    the exercise's points. A finished path that never reaches the scene
+    breaks the rule (it ended before the milestone) unless `unreached` is
+    "not_judged" (the scene lies on only one of several good routes); an
+    unfinished path is judged once it gets there.
+    """
+
+    id: Slug
+    at_scene: Slug
+    counter: Slug
+    at_least: int | None = None
+    at_most: int | None = None
+    weight: Annotated[float, Field(gt=0, lt=1)]
+    feedback: Text
+    unreached: Literal["fails", "not_judged"] = "fails"
+
+    @model_validator(mode="after")
+    def _has_a_bound(self) -> CounterRule:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("at_least or at_most (the value the counter must reach or keep under)")
+        return self
+
+
+class ScenarioKey(KeyBase):
+    """Credit (0 to 1) and feedback per choice, and rules on counters.
+
+    The score: the rules' weights judged on the path, and the rest shared by
+    the decisions: the mean credit of the choices made, where an unfinished
+    path counts the fewest decisions still needed to reach an end as 0.
+    """
+
+    type: Literal["scenario"]
+    credit: Annotated[Mapping[str, Annotated[float, Field(ge=0, le=1)]], Field(min_length=1)]
+    feedback: Mapping[str, Text] = Field(default_factory=dict)
+    rules: tuple[CounterRule, ...] = ()
+
+    @model_validator(mode="after")
+    def _weights_leave_room(self) -> ScenarioKey:
+        if sum(r.weight for r in self.rules) >= 1:
+            raise ValueError("rules whose weights add up to less than 1 (the rest is the decisions' share)")
+        return self
+
+
+class ScenarioKind(ExerciseKind[Scenario, ScenarioKey]):
+    name = "scenario"
+    exercise_model = Scenario
+    key_model = ScenarioKey
+    widget = "swtrain.widgets.scenario.ScenarioWidget"
+
+    def case_problems(self, exercise: Scenario, field: str, case: Case) -> list[Problem]:
+        return scenario_problems(exercise, field, case)
+
+    def key_problems(self, exercise: Scenario, key: ScenarioKey, field: str) -> list[Problem]:
+        return key_problems(exercise, key, field)
+
+    def score(
+        self, exercise: Scenario, key: ScenarioKey, value: Any, variant: int, msg: Messages, reveal: bool
+    ) -> Scored:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise AnswerInvalid(
+                msg("The saved path is not a list of choices (found {found}).", found=type(value).__name__)
+            )
+        if len(value) > MAX_DECISIONS:
+            raise AnswerInvalid(msg("The saved path has more than {count} decisions.", count=MAX_DECISIONS))
+        fits = longest_valid(exercise, value)
+        if len(fits) < len(value):
+            raise AnswerInvalid(
+                msg("The saved path does not fit the scenario from decision {step} on.", step=len(fits) + 1)
+            )
+        return grade_path(exercise, key, value, msg, reveal)
+
+    def answer_text(self, exercise: Scenario, value: Any, msg: Messages) -> str:
+        labels = exercise.choice_labels(msg.language)
+        path = value if isinstance(value, list) else [value]
+        return " → ".join(labels.get(str(choice), str(choice)) for choice in path)
+
+    def path_taken(self, value: Any) -> list[str] | None:
+        return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
+
+    def demo_answer(
+        self, exercise: Scenario, key: ScenarioKey, variant: int, right: bool, language: str, rng: random.Random
+    ) -> list[str]:
+        """The best path when `right`; else a walk that now and then takes another choice, to an end."""
+        if right:
+            return best_path(exercise, key)
+        scene = exercise.scene(exercise.start)
+        path: list[str] = []
+        while scene.choices and len(path) < MAX_DECISIONS // 4:
+            best = max(scene.choices, key=lambda c: key.credit.get(c.id, 0))
+            choice = best if rng.random() < 0.5 else rng.choice(scene.choices)
+            path.append(choice.id)
+            scene = exercise.scene(choice.goto)
+        return path
+
+
+KIND = ScenarioKind()
 
 
 @dataclass
@@ -42,9 +211,9 @@ class Walk:
 
 
 def replay(scenario: Scenario, path: Sequence[str]) -> Walk:
-    """Follow `path` from the start; PathError naming the step that does not fit."""
+    """Follow `path` from the start; AnswerInvalid naming the step that does not fit (for the instructor)."""
     if len(path) > MAX_DECISIONS:
-        raise PathError(f"at most {MAX_DECISIONS} decisions, not {len(path)}")
+        raise AnswerInvalid(f"at most {MAX_DECISIONS} decisions, not {len(path)}")
     scenes = {s.id: s for s in scenario.scenes}
     counters = {c.id: c.initial for c in scenario.counters}
     walk = Walk([scenario.start], [], [dict(counters)])
@@ -53,13 +222,26 @@ def replay(scenario: Scenario, path: Sequence[str]) -> Walk:
         choice = next((c for c in scene.choices if c.id == choice_id), None)
         if choice is None:
             offered = ", ".join(c.id for c in scene.choices) or "none (an end scene)"
-            raise PathError(f"decision {step} at scene {scene.id!r}: one of {offered}, not {choice_id!r}")
+            raise AnswerInvalid(f"decision {step} at scene {scene.id!r}: one of {offered}, not {choice_id!r}")
         for counter, change in choice.effects.items():
             counters[counter] += change
         walk.scenes.append(choice.goto)
         walk.choices.append(choice.id)
         walk.counters.append(dict(counters))
     return walk
+
+
+def longest_valid(scenario: Scenario, path: Sequence[str]) -> list[str]:
+    """The longest start of `path` that fits the scenario (a path saved for an older version resumes there)."""
+    scenes = {s.id: s for s in scenario.scenes}
+    here, fits = scenario.start, []
+    for choice_id in path[:MAX_DECISIONS]:
+        choice = next((c for c in scenes[here].choices if c.id == choice_id), None)
+        if choice is None:
+            break
+        fits.append(choice_id)
+        here = choice.goto
+    return fits
 
 
 def best_path(scenario: Scenario, key: ScenarioKey) -> list[str]:
@@ -87,15 +269,6 @@ def decisions_to_end(scenario: Scenario, scene_id: str) -> int:
                 seen.add(choice.goto)
                 queue.append((choice.goto, depth + 1))
     return 0  # cannot happen in a checked scenario
-
-
-def problems(case: Case) -> list[Problem]:
-    """Every scenario of `case` checked: scenes exist and are reachable, paths can end, counters are declared."""
-    found: list[Problem] = []
-    for index, exercise in enumerate(case.exercises):
-        if isinstance(exercise, Scenario):
-            found.extend(scenario_problems(exercise, f"exercises.{index}", case))
-    return found
 
 
 def scenario_problems(scenario: Scenario, field: str, case: Case) -> list[Problem]:
@@ -199,14 +372,12 @@ def key_problems(scenario: Scenario, key: ScenarioKey, field: str) -> list[Probl
     return found
 
 
-def grade(
-    scenario: Scenario, key: ScenarioKey, path: list[str], msg: Messages, reveal: bool
-) -> tuple[float, list[str]]:
+def grade_path(scenario: Scenario, key: ScenarioKey, path: list[str], msg: Messages, reveal: bool) -> Scored:
     """The fraction earned and the path in words, with each choice's feedback and the rules' verdicts."""
     walk = replay(scenario, path)
     lang = msg.language
     scenes = {s.id: s for s in scenario.scenes}
-    labels = {c.id: c.label.get(lang) for s in scenario.scenes for c in s.choices}
+    labels = scenario.choice_labels(lang)
     notes = []
     for step, choice in enumerate(walk.choices, start=1):
         line = msg("Decision {step}: {choice}", step=step, choice=labels[choice])

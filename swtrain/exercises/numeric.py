@@ -1,0 +1,108 @@
+"""Numeric: compute a number from given figures (each variant may get other figures) or read it from a chart."""
+
+from __future__ import annotations
+
+import random
+from html import escape
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from ..errors import AnswerInvalid, Problem, SwtrainError
+from ..fields import DataStat, Text
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored
+
+if TYPE_CHECKING:
+    from ..i18n import Messages
+
+
+class Numeric(ExerciseBase):
+    """Compute a number from given figures (each variant may get other figures),
+    or read one from the exercise's chart (no given figures)."""
+
+    type: Literal["numeric"]
+    given_labels: tuple[Text, ...] = ()
+    given_sets: Annotated[tuple[tuple[float, ...], ...], Field(min_length=1)] = ((),)
+    unit: Text | None = None
+
+    @model_validator(mode="after")
+    def _sets_match_labels(self) -> Numeric:
+        for number, values in enumerate(self.given_sets):
+            if len(values) != len(self.given_labels):
+                raise ValueError(
+                    f"given_sets.{number} to have {len(self.given_labels)} values, "
+                    f"one per given label, not {len(values)}"
+                )
+        return self
+
+    def given_for(self, variant: int) -> tuple[float, ...]:
+        """The figures a trainee with this variant is shown."""
+        return self.given_sets[variant % len(self.given_sets)]
+
+
+class NumericKey(KeyBase):
+    """`answer` is a number, 'sum' of the figures the variant was given, or a
+    figure computed from the case's data (resolved to a number when the key is loaded)."""
+
+    type: Literal["numeric"]
+    answer: float | Literal["sum"] | DataStat
+    tolerance: Annotated[float, Field(ge=0)] = 0.0
+
+    def expected(self, exercise: Numeric, variant: int) -> float:
+        """The right answer for this variant."""
+        if self.answer == "sum":
+            return float(sum(exercise.given_for(variant)))
+        if isinstance(self.answer, DataStat):
+            raise SwtrainError(
+                f"The answer to {exercise.id!r} is a figure from the case's data, not resolved yet.",
+                "Load keys with swtrain.cases.load_key, which computes data-based answers.",
+            )
+        return float(self.answer)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class NumericKind(ExerciseKind[Numeric, NumericKey]):
+    name = "numeric"
+    exercise_model = Numeric
+    key_model = NumericKey
+    widget = "swtrain.widgets.numeric.NumericWidget"
+
+    def key_problems(self, exercise: Numeric, key: NumericKey, field: str) -> list[Problem]:
+        if key.answer == "sum" and not exercise.given_labels:
+            return [Problem(f"{field}.answer", "sum", "a number or a data figure: the exercise gives no figures")]
+        return []
+
+    def score(
+        self, exercise: Numeric, key: NumericKey, value: Any, variant: int, msg: Messages, reveal: bool
+    ) -> Scored:
+        if not is_number(value):
+            raise AnswerInvalid(msg("The saved answer is not a number (found {found}).", found=type(value).__name__))
+        expected = key.expected(exercise, variant)
+        right = abs(float(value) - expected) <= key.tolerance + 1e-9
+        notes = [] if right or not reveal else [msg("The answer: {answer:g}", answer=expected)]
+        return (1.0 if right else 0.0), notes
+
+    def answer_text(self, exercise: Numeric, value: Any, msg: Messages) -> str:
+        return f"{value:g}" if is_number(value) else str(value)
+
+    def given_html(self, exercise: Numeric, variant: int, msg: Messages) -> str:
+        if not exercise.given_labels:
+            return ""
+        rows = "".join(
+            f"<tr><td style='padding:2px 16px 2px 4px'>{escape(label.get(msg.language))}</td>"
+            f"<td style='text-align:right;padding:2px 4px'>{value:g}</td></tr>"
+            for label, value in zip(exercise.given_labels, exercise.given_for(variant), strict=True)
+        )
+        return f'<table class="swtrain-given" style="border-collapse:collapse;margin:4px 0 8px">{rows}</table>'
+
+    def demo_answer(
+        self, exercise: Numeric, key: NumericKey, variant: int, right: bool, language: str, rng: random.Random
+    ) -> float:
+        expected = key.expected(exercise, variant)
+        return expected if right else expected + rng.choice([-3, -1, 1, 2])
+
+
+KIND = NumericKind()

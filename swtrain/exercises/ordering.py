@@ -1,0 +1,88 @@
+"""Ordering: put items in order (Roberts' seven stages, the case-work process); pairs in order earn credit."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+
+from ..errors import AnswerInvalid, Problem
+from ..fields import Option, Slug, labels, unique_values
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_options, words
+
+if TYPE_CHECKING:
+    from ..i18n import Messages
+
+
+class Ordering(ExerciseBase):
+    """Put items in order (Roberts' seven stages, the case-work process)."""
+
+    type: Literal["ordering"]
+    items: Annotated[tuple[Option, ...], Field(min_length=2)]
+
+    _distinct = field_validator("items")(lambda cls, v: unique_values(v, "items"))
+
+
+class OrderingKey(KeyBase):
+    """pairwise: share of item pairs in the right relative order; exact: all or nothing."""
+
+    type: Literal["ordering"]
+    order: Annotated[tuple[Slug, ...], Field(min_length=2)]
+    scoring: Literal["pairwise", "exact"] = "pairwise"
+
+
+def pairwise_fraction(answer: list[str], order: tuple[str, ...]) -> float:
+    """Share of item pairs whose relative order in `answer` matches `order`."""
+    position = {item: index for index, item in enumerate(answer)}
+    pairs = [(a, b) for i, a in enumerate(order) for b in order[i + 1 :]]
+    agreeing = sum(1 for a, b in pairs if position[a] < position[b])
+    return agreeing / len(pairs)
+
+
+class OrderingKind(ExerciseKind[Ordering, OrderingKey]):
+    name = "ordering"
+    exercise_model = Ordering
+    key_model = OrderingKey
+    widget = "swtrain.widgets.ordering.OrderingWidget"
+
+    def key_problems(self, exercise: Ordering, key: OrderingKey, field: str) -> list[Problem]:
+        in_order = [i.value for i in exercise.items]
+        if sorted(key.order) == sorted(in_order):
+            return []
+        return [Problem(f"{field}.order", list(key.order), f"each item exactly once: {', '.join(in_order)}")]
+
+    def score(
+        self, exercise: Ordering, key: OrderingKey, value: Any, variant: int, msg: Messages, reveal: bool
+    ) -> Scored:
+        shown = labels(exercise.items, msg.language)
+        answer = need_options(value, shown, msg)
+        if sorted(answer) != sorted(shown):
+            raise AnswerInvalid(msg("The saved order does not contain every item exactly once."))
+        pairwise = pairwise_fraction(answer, key.order)
+        fraction = (1.0 if tuple(answer) == key.order else 0.0) if key.scoring == "exact" else pairwise
+        notes = []
+        if fraction < 1:
+            pairs = len(key.order) * (len(key.order) - 1) // 2
+            notes.append(
+                msg("{agree} of {pairs} pairs are in the right order.", agree=round(pairwise * pairs), pairs=pairs)
+            )
+            if reveal:
+                notes.append(msg("The order: {order}", order=" → ".join(shown[i] for i in key.order)))
+        return fraction, notes
+
+    def answer_text(self, exercise: Ordering, value: Any, msg: Messages) -> str:
+        shown = labels(exercise.items, msg.language)
+        return " → ".join(words(v, shown) for v in value) if isinstance(value, list) else words(value, shown)
+
+    def demo_answer(
+        self, exercise: Ordering, key: OrderingKey, variant: int, right: bool, language: str, rng: random.Random
+    ) -> list[str]:
+        order = list(key.order)
+        if not right:
+            i = rng.randrange(len(order) - 1)
+            order[i], order[i + 1] = order[i + 1], order[i]
+        return order
+
+
+KIND = OrderingKind()

@@ -1,0 +1,64 @@
+"""The files a cohort's grading writes beside the gradebook and the pages: problems, review notes, paths, summary.
+
+write_problems(OUT/problems.csv, rows)              every file not graded, and graded files with a warning
+write_review_notes(OUT/review_notes.csv, notes)     reviewers who disagree, reviews of changed answers
+write_scenario_paths(OUT/scenario_paths.csv, paths) each trainee's path through each scenario (the debrief)
+write_summary(OUT/summary.json, summary)            counts, timings, versions
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """A file that was not graded (graded False), or was graded with something to tell the instructor."""
+
+    path: str
+    error: str
+    hint: str
+    graded: bool = False
+
+
+@dataclass(frozen=True)
+class PathRow:
+    """One trainee's path through one scenario: the choice ids in order, and the answer's status."""
+
+    trainee_id: str
+    case_id: str
+    exercise_id: str
+    path: tuple[str, ...]
+    status: str
+
+
+def write_problems(path: Path, problems: Iterable[ProblemRow]) -> None:
+    rows = [(p.path, p.error, p.hint, "yes" if p.graded else "no") for p in problems]
+    _write_csv(path, ("path", "error", "hint", "graded"), rows)
+
+
+def write_review_notes(path: Path, notes: Iterable[tuple[str, str, str]]) -> None:
+    """(trainee, case, note) for each review that was not applied as it stands."""
+    _write_csv(path, ("trainee_id", "case_id", "note"), notes)
+
+
+def write_scenario_paths(path: Path, paths: Iterable[PathRow]) -> None:
+    rows = [(p.trainee_id, p.case_id, p.exercise_id, " ".join(p.path), p.status) for p in paths]
+    _write_csv(path, ("trainee_id", "case_id", "exercise_id", "path", "status"), rows)
+
+
+def write_summary(path: Path, summary: Mapping[str, Any]) -> None:
+    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[Iterable[object]]) -> None:
+    # Outputs are made anew by every run, so a plain write will do.
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
