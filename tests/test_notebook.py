@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from swtrain.errors import KeyNotFound, SwtrainError, UnknownLanguage
+from swtrain.errors import InvalidTraineeId, KeyNotFound, SwtrainError, UnknownLanguage, UnknownMode
 from swtrain.notebook import index_markdown, open_case
 from swtrain.store import FileStore, MemoryStore
 
@@ -141,16 +141,19 @@ def test_feedback_mode_without_answers_says_where_it_looked(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        ({"mode": "exam"}, "Mode 'exam' is not one of practice, assessed, feedback."),
-        ({"language": "fr"}, "'fr' is not a language swtrain has text for."),
-        ({"trainee_id": "../x"}, "Trainee id '../x' contains a path separator"),
+        ({"mode": "exam"}, UnknownMode, "Mode 'exam' is not one of practice, assessed, feedback."),
+        ({"mode": "asessed"}, UnknownMode, "Did you mean 'assessed'?"),
+        ({"language": "fr"}, UnknownLanguage, "'fr' is not a language swtrain has text for."),
+        ({"trainee_id": "../x"}, InvalidTraineeId, "Trainee id '../x' contains a path separator"),
     ],
 )
-def test_bad_parameters_give_one_clear_error(kwargs: dict[str, str], message: str, tmp_path: Path) -> None:
+def test_bad_parameters_give_one_clear_error(
+    kwargs: dict[str, str], error: type[SwtrainError], message: str, tmp_path: Path
+) -> None:
     arguments = {"trainee_id": "t001", **kwargs}
-    with pytest.raises(SwtrainError) as info:
+    with pytest.raises(error) as info:
         open_case("mini", responses_dir=tmp_path, **arguments)  # type: ignore[arg-type]
     assert message in str(info.value)
     assert list(tmp_path.iterdir()) == []

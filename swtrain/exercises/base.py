@@ -155,6 +155,8 @@ def unknown_values(values: Iterable[str], allowed: Iterable[str], field: str, wh
     return [Problem(field, value, f"one of the {what} ({listed})") for value in values if value not in known]
 
 
-def words(value: Any, labels: Mapping[str, str]) -> str:
-    """An option value as its label (a value the exercise lacks stays as the trainee's file has it)."""
+def words(value: Any, labels: Mapping[str, str], joiner: str = "; ") -> str:
+    """An option value as its label, a list of them joined (a value the exercise lacks stays as the file has it)."""
+    if isinstance(value, list):
+        return joiner.join(words(v, labels) for v in value)
     return labels.get(str(value), str(value))

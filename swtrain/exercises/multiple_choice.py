@@ -74,8 +74,7 @@ class MultipleChoiceKind(ExerciseKind[MultipleChoice, MultipleChoiceKey]):
         return fraction, notes
 
     def answer_text(self, exercise: MultipleChoice, value: Any, msg: Messages) -> str:
-        shown = labels(exercise.options, msg.language)
-        return "; ".join(words(v, shown) for v in value) if isinstance(value, list) else words(value, shown)
+        return words(value, labels(exercise.options, msg.language))
 
     def demo_answer(
         self,

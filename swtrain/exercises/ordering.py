@@ -72,8 +72,7 @@ class OrderingKind(ExerciseKind[Ordering, OrderingKey]):
         return fraction, notes
 
     def answer_text(self, exercise: Ordering, value: Any, msg: Messages) -> str:
-        shown = labels(exercise.items, msg.language)
-        return " → ".join(words(v, shown) for v in value) if isinstance(value, list) else words(value, shown)
+        return words(value, labels(exercise.items, msg.language), " → ")
 
     def demo_answer(
         self, exercise: Ordering, key: OrderingKey, variant: int, right: bool, language: str, rng: random.Random

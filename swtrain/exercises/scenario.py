@@ -21,7 +21,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..errors import AnswerInvalid, Problem
 from ..fields import Frozen, Slug, Text
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, words
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -168,9 +168,7 @@ class ScenarioKind(ExerciseKind[Scenario, ScenarioKey]):
         return grade_path(exercise, key, value, msg, reveal)
 
     def answer_text(self, exercise: Scenario, value: Any, msg: Messages) -> str:
-        labels = exercise.choice_labels(msg.language)
-        path = value if isinstance(value, list) else [value]
-        return " → ".join(labels.get(str(choice), str(choice)) for choice in path)
+        return words(value, exercise.choice_labels(msg.language), " → ")
 
     def path_taken(self, value: Any) -> list[str] | None:
         return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
