@@ -151,3 +151,14 @@ def test_each_page_links_to_the_other() -> None:
     english, chinese = GUIDES
     assert "](authoring.zh.md)" in text(english)
     assert "](authoring.md)" in text(chinese)
+
+
+@pytest.mark.parametrize("path", GUIDES, ids=lambda p: p.name)
+def test_every_exercise_type_has_its_section_with_a_snippet(path: Path) -> None:
+    from swtrain.exercises import KINDS
+
+    page = text(path)
+    for name in KINDS:
+        section = re.search(rf"^### {name}\b.*?(?=^##)", page, re.MULTILINE | re.DOTALL)
+        assert section, f"{path.name}: no section ### {name}"
+        assert f"type: {name}" in section.group(0), f"{path.name}: the {name} section has no snippet of its type"
