@@ -1,6 +1,11 @@
 """Benchmark: `swtrain grade` on cohorts of 50, 1,000 and 10,000 against a notebook per submission.
 
-Run: .venv/bin/python benchmarks/grade_cohort.py [--sizes 50,1000,10000] [--baseline 10]
+Run: .venv/bin/python benchmarks/grade_cohort.py [--sizes 50,1000,10000] [--baseline 10] [--repeat 1]
+     [--against CHECKOUT]
+
+`--against` times another checkout of swtrain (an older commit, say) on the
+same cohorts in the same run, in ABBA order so that a machine growing
+busier does not favour either; with `--repeat` each figure is a median.
 
 Cohorts come from `swtrain demo-cohort`. `swtrain grade` is timed as a whole
 process (start-up included) with its peak memory (GNU time's maximum resident
@@ -14,8 +19,10 @@ Targets (2 cores): 50 trainees at most 1.5 s; 10,000 at most 20 s; at least
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,12 +35,13 @@ NOTEBOOK = ROOT / "notebooks" / "crisis_intervention.ipynb"
 CASE = "child-in-crisis"
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB) of one command."""
+def timed(command: list[str], checkout: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of one command (swtrain imported from `checkout` if given)."""
     gnu_time = Path("/usr/bin/time")
     wrapped = [str(gnu_time), "-f", "%M", *command] if gnu_time.exists() else command
+    env = {**os.environ, "PYTHONPATH": str(checkout)} if checkout else None
     start = time.perf_counter()
-    done = subprocess.run(wrapped, capture_output=True, text=True)
+    done = subprocess.run(wrapped, capture_output=True, text=True, env=env, cwd=checkout or ROOT)
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 3):
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
@@ -81,6 +89,23 @@ def baseline_per_submission(cohort: Path, count: int, work: Path) -> float:
     return (time.perf_counter() - start) / len(trainees)
 
 
+def grade_times(cohort: Path, out: Path, repeat: int, against: Path | None) -> dict[str, tuple[float, float]]:
+    """Median wall seconds and peak MB of `swtrain grade` on `cohort`: this checkout, and `against` if given."""
+    swtrain = str(BIN / "swtrain")
+    runs: dict[str, list[tuple[float, float]]] = {"this": [], "against": []}
+    for round_ in range(repeat):
+        order = ["this", "against", "against", "this"] if against else ["this"]
+        for which in order if round_ % 2 == 0 else order[::-1]:
+            checkout = against if which == "against" else None
+            runs[which].append(timed([swtrain, "grade", str(cohort), "--out", str(out)], checkout))
+            shutil.rmtree(out)
+    return {
+        which: (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows))
+        for which, rows in runs.items()
+        if rows
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,1000,10000", help="cohort sizes, comma-separated")
@@ -90,7 +115,12 @@ def main() -> None:
         default=10,
         help="submissions run through papermill for the baseline (at least 1)",
     )
+    parser.add_argument("--repeat", type=at_least_one, default=1, help="runs per figure (the median is shown)")
+    parser.add_argument("--against", type=Path, help="another checkout of swtrain to time on the same cohorts")
     args = parser.parse_args()
+    against = args.against.resolve() if args.against else None
+    if against and not (against / "swtrain" / "__init__.py").is_file():
+        raise SystemExit(f"--against {args.against}: not a checkout of swtrain (no swtrain/__init__.py)")
     sizes = [int(s) for s in args.sizes.split(",")]
     swtrain = str(BIN / "swtrain")
     with tempfile.TemporaryDirectory() as folder:
@@ -103,18 +133,24 @@ def main() -> None:
                 check=True,
                 capture_output=True,
             )
-            seconds, peak = timed([swtrain, "grade", str(cohort), "--out", str(work / f"graded-{n}")])
-            rows.append((n, seconds, peak))
-            shutil.rmtree(work / f"graded-{n}")
+            rows.append((n, grade_times(cohort, work / f"graded-{n}", args.repeat, against)))
         small = work / f"cohort-{sizes[0]}"
         (work / "baseline").mkdir()
         per_notebook = baseline_per_submission(small, args.baseline, work / "baseline")
         print(f"baseline: papermill feedback notebook per submission ({args.baseline} runs): {per_notebook:.3f} s each")
-        print(f"{'trainees':>9} {'wall s':>8} {'files/s':>9} {'s/file':>9} {'peak MB':>8} {'x faster':>9}")
-        for n, seconds, peak in rows:
+        header = f"{'trainees':>9} {'wall s':>8} {'files/s':>9} {'s/file':>9} {'peak MB':>8} {'x faster':>9}"
+        print(header + (f" {'against s':>10} {'MB':>7} {'this/against':>13}" if against else ""))
+        for n, times in rows:
+            seconds, peak = times["this"]
             per_file = seconds / n
             speed = f"{n / seconds:>9.0f} {per_file:>9.5f}"
-            print(f"{n:>9} {seconds:>8.2f} {speed} {peak:>8.1f} {per_notebook / per_file:>9.0f}")
+            line = f"{n:>9} {seconds:>8.2f} {speed} {peak:>8.1f} {per_notebook / per_file:>9.0f}"
+            if against:
+                other, other_peak = times["against"]
+                line += f" {other:>10.2f} {other_peak:>7.1f} {seconds / other:>13.2f}"
+            print(line)
+        if against:
+            print(f"against: {against} (medians of {args.repeat * 2} runs each, ABBA order)")
         print("targets: 50 <= 1.5 s; 10,000 <= 20 s; >= 100x per submission; peak memory about flat")
 
 

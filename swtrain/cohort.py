@@ -214,7 +214,7 @@ def paths_taken(case: Case, responses: Responses, graded: Grade) -> list[PathRow
             continue
         path = kind_of(result.type).path_taken(responses.value(result.exercise_id))
         if path is not None:
-            rows.append(PathRow(graded.trainee_id, graded.case_id, result.exercise_id, tuple(path), result.status))
+            rows.append(PathRow(graded.trainee_id, graded.case_id, result.exercise_id, " ".join(path), result.status))
     return rows
 
 

@@ -28,12 +28,12 @@ class ProblemRow:
 
 @dataclass(frozen=True)
 class PathRow:
-    """One trainee's path through one scenario: the choice ids in order, and the answer's status."""
+    """One trainee's path through one scenario: the choice ids in order, space-separated, and the answer's status."""
 
     trainee_id: str
     case_id: str
     exercise_id: str
-    path: tuple[str, ...]
+    path: str
     status: str
 
 
@@ -48,7 +48,7 @@ def write_review_notes(path: Path, notes: Iterable[tuple[str, str, str]]) -> Non
 
 
 def write_scenario_paths(path: Path, paths: Iterable[PathRow]) -> None:
-    rows = [(p.trainee_id, p.case_id, p.exercise_id, " ".join(p.path), p.status) for p in paths]
+    rows = [(p.trainee_id, p.case_id, p.exercise_id, p.path, p.status) for p in paths]
     _write_csv(path, ("trainee_id", "case_id", "exercise_id", "path", "status"), rows)
 
 
