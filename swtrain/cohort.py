@@ -123,14 +123,12 @@ class Graded:
 
 
 def grade_file(item: Item, cases: CaseBook, reviews: Reviews) -> Graded | ProblemRow:
-    """One file through the stages: read it, grade it, merge the reviews, draw its page."""
-    read = read_answers(item, cases)
-    if isinstance(read, ProblemRow):
-        return read
-    responses, warnings = read
-    case, key = cases.get(responses.case_id)
-    graded = grade(case, key, responses)
-    warnings += invalid_answer_warnings(graded)
+    """One file through the stages: read and grade it, merge the reviews, draw its page."""
+    outcome = grade_submission(item, cases)
+    if isinstance(outcome, ProblemRow):
+        return outcome
+    responses, graded, warnings = outcome
+    case, _ = cases.get(responses.case_id)
     graded, notes = apply_reviews(graded, responses, reviews) if reviews else (graded, [])
     return Graded(
         item.source,

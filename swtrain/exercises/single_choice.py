@@ -31,54 +31,37 @@ class SingleChoiceKey(KeyBase):
     feedback: Mapping[str, Text] = Field(default_factory=dict)
 
 
-def one_right(
-    options: tuple[Option, ...], answer: str, feedback: Mapping[str, Text], value: Any, msg: Messages, reveal: bool
-) -> Scored:
-    """The score of one option chosen where `answer` is right: the option's feedback, and the answer if revealed."""
-    shown = labels(options, msg.language)
-    chosen = need_option(value, shown, msg)
-    notes = [feedback[chosen].get(msg.language)] if chosen in feedback else []
-    if chosen != answer and reveal:
-        notes.append(msg("The answer: {answer}", answer=shown[answer]))
-    return (1.0 if chosen == answer else 0.0), notes
+class OneRightOption(ExerciseKind[Any, Any]):
+    """A kind whose exercise has `options` and whose key names the right one (`answer`) with `feedback` per option:
+    single choice, and chart choice (options that are charts)."""
+
+    def key_problems(self, exercise: Any, key: Any, field: str) -> list[Problem]:
+        values = [o.value for o in exercise.options]
+        return unknown_values([key.answer], values, f"{field}.answer", "options") + unknown_values(
+            key.feedback, values, f"{field}.feedback", "options"
+        )
+
+    def score(self, exercise: Any, key: Any, value: Any, variant: int, msg: Messages, reveal: bool) -> Scored:
+        shown = labels(exercise.options, msg.language)
+        chosen = need_option(value, shown, msg)
+        notes = [key.feedback[chosen].get(msg.language)] if chosen in key.feedback else []
+        if chosen != key.answer and reveal:
+            notes.append(msg("The answer: {answer}", answer=shown[key.answer]))
+        return (1.0 if chosen == key.answer else 0.0), notes
+
+    def answer_text(self, exercise: Any, value: Any, msg: Messages) -> str:
+        return words(value, labels(exercise.options, msg.language))
+
+    def demo_answer(self, exercise: Any, key: Any, variant: int, right: bool, language: str, rng: random.Random) -> str:
+        """The right option, or another one drawn at random."""
+        return key.answer if right else rng.choice([o.value for o in exercise.options if o.value != key.answer])
 
 
-def one_right_problems(
-    options: tuple[Option, ...], answer: str, feedback: Mapping[str, Text], field: str
-) -> list[Problem]:
-    """A key naming an answer or giving feedback on an option the exercise does not have."""
-    values = [o.value for o in options]
-    return unknown_values([answer], values, f"{field}.answer", "options") + unknown_values(
-        feedback, values, f"{field}.feedback", "options"
-    )
-
-
-def one_option(options: tuple[Option, ...], answer: str, right: bool, rng: random.Random) -> str:
-    """The right option, or another one drawn at random."""
-    return answer if right else rng.choice([o.value for o in options if o.value != answer])
-
-
-class SingleChoiceKind(ExerciseKind[SingleChoice, SingleChoiceKey]):
+class SingleChoiceKind(OneRightOption):
     name = "single_choice"
     exercise_model = SingleChoice
     key_model = SingleChoiceKey
     widget = "swtrain.widgets.single_choice.SingleChoiceWidget"
-
-    def key_problems(self, exercise: SingleChoice, key: SingleChoiceKey, field: str) -> list[Problem]:
-        return one_right_problems(exercise.options, key.answer, key.feedback, field)
-
-    def score(
-        self, exercise: SingleChoice, key: SingleChoiceKey, value: Any, variant: int, msg: Messages, reveal: bool
-    ) -> Scored:
-        return one_right(exercise.options, key.answer, key.feedback, value, msg, reveal)
-
-    def answer_text(self, exercise: SingleChoice, value: Any, msg: Messages) -> str:
-        return words(value, labels(exercise.options, msg.language))
-
-    def demo_answer(
-        self, exercise: SingleChoice, key: SingleChoiceKey, variant: int, right: bool, language: str, rng: random.Random
-    ) -> str:
-        return one_option(exercise.options, key.answer, right, rng)
 
 
 KIND = SingleChoiceKind()
