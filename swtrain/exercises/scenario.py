@@ -73,11 +73,7 @@ class Scene(Frozen):
 
 
 class Scenario(ExerciseBase):
-    """A branching interview: each choice leads to another scene and changes the counters.
-
-    The answer is the path: the ids of the choices made, in order. Choice ids
-    are unique in the scenario, so a path reads on its own.
-    """
+    """A branching interview; the answer is the path. Choice ids are unique in the scenario, so a path reads alone."""
 
     type: Literal["scenario"]
     start: Slug
@@ -146,10 +142,27 @@ class ScenarioKind(ExerciseKind[Scenario, ScenarioKey]):
     widget = "swtrain.widgets.scenario.ScenarioWidget"
 
     def case_problems(self, exercise: Scenario, field: str, case: Case) -> list[Problem]:
-        return scenario_problems(exercise, field, case)
+        """Scenes that exist and are reachable, paths that can end, declared counters, choice ids used once."""
+        return graph_problems(exercise, field, case)
 
     def key_problems(self, exercise: Scenario, key: ScenarioKey, field: str) -> list[Problem]:
-        return key_problems(exercise, key, field)
+        """Credits, feedback or rules naming choices, scenes or counters the scenario lacks."""
+        choices = {c.id for s in exercise.scenes for c in s.choices}
+        scenes = {s.id for s in exercise.scenes}
+        counters = {c.id for c in exercise.counters}
+        found = [Problem(f"{field}.credit", c, "a choice id of the scenario") for c in key.credit if c not in choices]
+        missing = sorted(choices - set(key.credit))
+        if missing:
+            found.append(Problem(f"{field}.credit", missing, "a credit (0 to 1) for every choice"))
+        found += [
+            Problem(f"{field}.feedback", c, "a choice id of the scenario") for c in key.feedback if c not in choices
+        ]
+        for i, rule in enumerate(key.rules):
+            if rule.at_scene not in scenes:
+                found.append(Problem(f"{field}.rules.{i}.at_scene", rule.at_scene, "a scene id of the scenario"))
+            if rule.counter not in counters:
+                found.append(Problem(f"{field}.rules.{i}.counter", rule.counter, "a counter declared in the scenario"))
+        return found
 
     def score(
         self, exercise: Scenario, key: ScenarioKey, value: Any, variant: int, msg: Messages, reveal: bool
@@ -269,7 +282,7 @@ def decisions_to_end(scenario: Scenario, scene_id: str) -> int:
     return 0  # cannot happen in a checked scenario
 
 
-def scenario_problems(scenario: Scenario, field: str, case: Case) -> list[Problem]:
+def graph_problems(scenario: Scenario, field: str, case: Case) -> list[Problem]:
     found: list[Problem] = []
     index_of: dict[str, int] = {}
     for i, scene in enumerate(scenario.scenes):
@@ -342,32 +355,6 @@ def _reachable(scenario: Scenario, start: str) -> set[str]:
                 seen.add(choice.goto)
                 queue.append(choice.goto)
     return seen
-
-
-def key_problems(scenario: Scenario, key: ScenarioKey, field: str) -> list[Problem]:
-    """A key whose credits, feedback or rules name choices, scenes or counters the scenario lacks."""
-    choices = {c.id for s in scenario.scenes for c in s.choices}
-    scenes = {s.id for s in scenario.scenes}
-    counters = {c.id for c in scenario.counters}
-    found = [
-        Problem(f"{field}.credit", choice, "a choice id of the scenario")
-        for choice in key.credit
-        if choice not in choices
-    ]
-    missing = sorted(choices - set(key.credit))
-    if missing:
-        found.append(Problem(f"{field}.credit", missing, "a credit (0 to 1) for every choice"))
-    found.extend(
-        Problem(f"{field}.feedback", choice, "a choice id of the scenario")
-        for choice in key.feedback
-        if choice not in choices
-    )
-    for i, rule in enumerate(key.rules):
-        if rule.at_scene not in scenes:
-            found.append(Problem(f"{field}.rules.{i}.at_scene", rule.at_scene, "a scene id of the scenario"))
-        if rule.counter not in counters:
-            found.append(Problem(f"{field}.rules.{i}.counter", rule.counter, "a counter declared in the scenario"))
-    return found
 
 
 def grade_path(scenario: Scenario, key: ScenarioKey, path: list[str], msg: Messages, reveal: bool) -> Scored:
