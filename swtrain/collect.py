@@ -22,7 +22,6 @@ the process has: a home it may not read is listed as a problem.
 
 from __future__ import annotations
 
-import csv
 import errno
 import os
 import stat
@@ -30,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .csvfile import write_csv
 from .errors import NotCollected, SwtrainError
 from .store import MAX_ANSWER_FILE_BYTES, check_trainee_id, read_submission, write_atomic
 
@@ -257,7 +257,4 @@ def _sorted_entries(fd: int) -> list[os.DirEntry[str]]:
 
 
 def _write_problems(path: Path, problems: list[CollectProblem]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["user", "path", "reason", "hint"])
-        writer.writerows((p.user, p.path, p.reason, p.hint) for p in problems)
+    write_csv(path, ["user", "path", "reason", "hint"], ((p.user, p.path, p.reason, p.hint) for p in problems))

@@ -9,13 +9,13 @@ reads answers in-process.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cases import casedata_dir, load_case, load_modules
+from .csvfile import write_csv
 from .errors import SwtrainError
 from .store import FileStore, check_trainee_id, read_submission
 from .submissions import Unreadable, iter_submissions
@@ -108,8 +108,5 @@ def feedback_notebooks(source: Path, out: Path, *, workers: int = 2, progress: b
                 problems.append((job.source, error))
             else:
                 written.append(Path(job.output))
-    with (out / "notebook_problems.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["path", "error"])
-        writer.writerows(sorted(problems))
+    write_csv(out / "notebook_problems.csv", ["path", "error"], sorted(problems))
     return NotebookRun(sorted(written), sorted(problems))

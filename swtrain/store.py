@@ -23,8 +23,17 @@ from .models import RESPONSES_SCHEMA_VERSION, Responses
 MAX_ANSWER_FILE_BYTES = 5 * 1024 * 1024
 
 
+#: What an id of a trainee or reviewer may hold besides letters and digits (of any script).
+ID_PUNCTUATION = "._-@"
+
+
 def check_trainee_id(trainee_id: str) -> str:
-    """`trainee_id` if it is safe as a folder name, else InvalidTraineeId."""
+    """`trainee_id` if it is a safe id, else InvalidTraineeId.
+
+    An id is 1 to 100 letters (of any script) and digits, with '.', '_', '-'
+    and '@' inside it: so it is safe as a folder name, in a URL, and at the
+    start of a spreadsheet cell (no id starts with '=', '+', '-' or '@').
+    """
     if not isinstance(trainee_id, str) or not trainee_id.strip():
         raise InvalidTraineeId(
             f"Trainee id {trainee_id!r} is empty.", "Use the id your course gave you, such as 't001'."
@@ -32,7 +41,7 @@ def check_trainee_id(trainee_id: str) -> str:
     problem = ""
     if "/" in trainee_id or "\\" in trainee_id:
         problem = "contains a path separator"
-    elif trainee_id in (".", "..") or trainee_id.startswith("."):
+    elif trainee_id.startswith("."):
         problem = "starts with a dot"
     elif any(unicodedata.category(ch).startswith("C") for ch in trainee_id):
         problem = "contains a control character"
@@ -40,10 +49,15 @@ def check_trainee_id(trainee_id: str) -> str:
         problem = "is longer than 100 characters"
     elif trainee_id != trainee_id.strip():
         problem = "starts or ends with a space"
+    elif not trainee_id[0].isalnum():
+        problem = f"starts with {trainee_id[0]!r}"
+    elif any(not (ch.isalnum() or ch in ID_PUNCTUATION) for ch in trainee_id):
+        odd = next(ch for ch in trainee_id if not (ch.isalnum() or ch in ID_PUNCTUATION))
+        problem = f"contains {odd!r}"
     if problem:
         raise InvalidTraineeId(
             f"Trainee id {trainee_id!r} {problem}; expected a plain name such as 't001' or 'wang.li'.",
-            "Letters, digits, '-', '_' and '.' (not first) are safe.",
+            "Letters and digits, with '.', '_', '-' or '@' inside (not first).",
         )
     return trainee_id
 

@@ -8,12 +8,13 @@ write_summary(OUT/summary.json, summary)            counts, timings, versions
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..csvfile import write_csv
 
 
 @dataclass(frozen=True)
@@ -39,26 +40,18 @@ class PathRow:
 
 def write_problems(path: Path, problems: Iterable[ProblemRow]) -> None:
     rows = [(p.path, p.error, p.hint, "yes" if p.graded else "no") for p in problems]
-    _write_csv(path, ("path", "error", "hint", "graded"), rows)
+    write_csv(path, ("path", "error", "hint", "graded"), rows)
 
 
 def write_review_notes(path: Path, notes: Iterable[tuple[str, str, str]]) -> None:
     """(trainee, case, note) for each review that was not applied as it stands."""
-    _write_csv(path, ("trainee_id", "case_id", "note"), notes)
+    write_csv(path, ("trainee_id", "case_id", "note"), notes)
 
 
 def write_scenario_paths(path: Path, paths: Iterable[PathRow]) -> None:
     rows = [(p.trainee_id, p.case_id, p.exercise_id, p.path, p.status) for p in paths]
-    _write_csv(path, ("trainee_id", "case_id", "exercise_id", "path", "status"), rows)
+    write_csv(path, ("trainee_id", "case_id", "exercise_id", "path", "status"), rows)
 
 
 def write_summary(path: Path, summary: Mapping[str, Any]) -> None:
     path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[Iterable[object]]) -> None:
-    # Outputs are made anew by every run, so a plain write will do.
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)

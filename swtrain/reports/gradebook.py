@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..csvfile import write_csv
 from ..models import Grade
 
 FIXED_COLUMNS = ("trainee_id", "case_id", "variant", "language", "score", "max_score", "percent", "needs_review")
@@ -35,8 +35,6 @@ def write_gradebook(path: Path, rows: Sequence[dict[str, object]], exercise_colu
     columns = list(exercise_columns)
     cases = {c.split("/", 1)[0] for c in columns}
     header = {c: (c.split("/", 1)[1] if len(cases) == 1 else c) for c in columns}
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([*FIXED_COLUMNS, *header.values()])
-        for row in sorted(rows, key=lambda r: (str(r["trainee_id"]), str(r["case_id"]))):
-            writer.writerow([row.get(c, "") for c in FIXED_COLUMNS] + [row.get(c, "") for c in columns])
+    ordered = sorted(rows, key=lambda r: (str(r["trainee_id"]), str(r["case_id"])))
+    cells = ([row.get(c, "") for c in FIXED_COLUMNS] + [row.get(c, "") for c in columns] for row in ordered)
+    write_csv(path, [*FIXED_COLUMNS, *header.values()], cells)

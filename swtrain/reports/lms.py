@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..csvfile import write_csv
 from ..errors import DataFileError, Problem, RosterInvalid, SwtrainError
 
 __all__ = ["LmsExport", "Roster", "RosterEntry", "RosterInvalid", "export_lms", "read_roster"]
@@ -309,5 +310,4 @@ def _number(value: float) -> str:
 
 
 def _write(path: Path, rows: list[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(rows)
+    write_csv(path, None, rows)
