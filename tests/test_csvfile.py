@@ -1,4 +1,4 @@
-"""No CSV swtrain writes holds a cell a spreadsheet would run as a formula (OWASP's CSV-injection rule), file by file."""
+"""No CSV swtrain writes holds a cell a spreadsheet would run as a formula (OWASP), file by file."""
 
 from __future__ import annotations
 
