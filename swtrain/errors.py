@@ -17,6 +17,7 @@
      ├── UnknownLanguage            a language swtrain has no text for
      ├── UnknownMode                a notebook mode other than practice, assessed and feedback
      ├── AnswerInvalid              a saved answer does not fit its exercise (grading scores it 0)
+     ├── AnswersNotSaved            an answer could not be written (no rights, disk full, another save hung)
      ├── ScoringError               responses to an instrument that cannot be scored
      │    ├── InvalidResponse       a value that is not one of its item's response values
      │    ├── WrongResponses        a list of the wrong length, an unknown item, bands of another instrument
@@ -30,10 +31,11 @@ one, a hint, so that it can be shown to a person as it is.
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -56,6 +58,7 @@ __all__ = [  # noqa: RUF022 (in tree order, as the docstring draws it)
     "UnknownLanguage",
     "UnknownMode",
     "AnswerInvalid",
+    "AnswersNotSaved",
     "ScoringError",
     "InvalidResponse",
     "WrongResponses",
@@ -314,6 +317,40 @@ class UnknownMode(SwtrainError):
 
 class AnswerInvalid(SwtrainError):
     """A saved answer that does not fit its exercise; the message says why, for the trainee."""
+
+
+class AnswersNotSaved(SwtrainError):
+    """An answer that could not be written; `reason` (a key of REASONS) says why, no message names a server path."""
+
+    path: str = ""
+    reason: str = "other"
+    REASONS: ClassVar[dict[str, str]] = {
+        "permission": "the answers folder cannot be written (permission denied)",
+        "read_only": "the answers folder is on a read-only disk",
+        "disk_full": "the disk is full",
+        "quota": "your disk quota is used up",
+        "too_big": "the answer file would be larger than this system allows",
+        "busy": "another window is still saving your answers to this case",
+        "other": "the answer file could not be written",
+    }
+    _BY_ERRNO: ClassVar[dict[int, str]] = {1: "permission", 13: "permission", 30: "read_only", 28: "disk_full"}
+
+    @classmethod
+    def for_reason(cls, reason: str, path: Path | str) -> AnswersNotSaved:
+        """The error for one of REASONS; `path` is kept for the log, out of the message."""
+        safe = "Your earlier answers are safe. Tell your instructor, then answer again."
+        err = cls(
+            f"Your answer was not saved: {cls.REASONS[reason]}.",
+            "Wait a moment and answer again." if reason == "busy" else safe,
+        )
+        err.path, err.reason = str(path), reason
+        return err
+
+    @classmethod
+    def for_os_error(cls, exc: OSError, path: Path | str) -> AnswersNotSaved:
+        """The error for a failed write (EACCES, EPERM, EROFS, ENOSPC, EDQUOT, EFBIG named; others 'other')."""
+        reason = {errno.EDQUOT: "quota", errno.EFBIG: "too_big"}.get(exc.errno or 0)
+        return cls.for_reason(reason or cls._BY_ERRNO.get(exc.errno or 0, "other"), path)
 
 
 class ScoringError(SwtrainError):

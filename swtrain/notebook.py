@@ -81,14 +81,55 @@ class CaseSession:
         self.msg = messages(known_or_english(responses.language))
         self._views: list[tuple[Any, Callable[[], list[Any]]]] = []
         self.exercise_widgets: dict[str, Any] = {}
+        self._exercise_view: Any = None
+        #: Exercises whose answers another window or tab saved, not yet shown here.
+        self.saved_elsewhere: list[str] = []
+        self._elsewhere_note: Any = None
 
     # --- answers -------------------------------------------------------------
 
     def answer(self, exercise_id: str, value: AnswerValue) -> ExerciseGrade | None:
-        """Save one answer now; in practice mode return its feedback."""
-        self.responses = self.responses.with_answer(exercise_id, value, datetime.now(UTC))
-        self.store.save(self.responses)
+        """Save one answer now; in practice mode return its feedback.
+
+        The store keeps what other sessions saved (another tab, the app and
+        JupyterLab at once); answers that came from them are listed in
+        `saved_elsewhere` and a note offers to show them.
+        """
+        mine = self.responses.with_answer(exercise_id, value, datetime.now(UTC))
+        self.responses = self.store.save(mine)
+        came = [e.id for e in self.case.exercises if self.responses.answers.get(e.id) != mine.answers.get(e.id)]
+        if came:
+            self.saved_elsewhere = sorted(set(self.saved_elsewhere) | set(came), key=self._position)
+            self._show_elsewhere_note()
         return self._practice_feedback(exercise_id)
+
+    def refresh(self) -> None:
+        """Show the answers saved so far, wherever they were given (another tab, the app), in every widget."""
+        saved = self.store.load(self.responses.trainee_id, self.case.id)
+        if saved is not None:
+            self.responses = saved.with_language(self.msg.language)
+        self.saved_elsewhere = []
+        built = self._exercise_widgets()
+        if self._exercise_view is not None:
+            self._exercise_view.children = built
+
+    def _position(self, exercise_id: str) -> int:
+        return next(n for n, e in enumerate(self.case.exercises) if e.id == exercise_id)
+
+    def _show_elsewhere_note(self) -> None:
+        if self._elsewhere_note is None:
+            return
+        shown = "; ".join(
+            f"{self._position(e) + 1}. {self.case.exercise(e).title.get(self.msg.language)}"
+            for e in self.saved_elsewhere
+        )
+        text = self.msg(
+            "Answers you gave in another window or tab are saved too: {exercises}. Press the button to show them here.",
+            exercises=shown,
+        )
+        note, _button = self._elsewhere_note.children
+        note.value = f'<div style="{render.STYLE["partial"]}">{render.escape(text)}</div>'
+        self._elsewhere_note.layout.display = ""
 
     def _practice_feedback(self, exercise_id: str) -> ExerciseGrade | None:
         if self.mode != "practice" or self.key is None or self.responses.value(exercise_id) is None:
@@ -108,7 +149,8 @@ class CaseSession:
         self.msg = messages(check_language(language))
         self.responses = self.responses.with_language(language)
         if self.responses.answers:
-            self.store.save(self.responses)
+            self.responses = self.store.save(self.responses)
+        self.saved_elsewhere = []  # every view is built again from what is saved
         for box, build in self._views:
             box.children = build()
 
@@ -120,17 +162,18 @@ class CaseSession:
 
     # --- views -----------------------------------------------------------------
 
-    def _show(self, build: Callable[[], list[Any]], static: Callable[[], str]) -> None:
+    def _show(self, build: Callable[[], list[Any]], static: Callable[[], str]) -> Any:
         from IPython.display import HTML, display
 
         if self.mode == "feedback":
             display(HTML(static()))
-            return
+            return None
         import ipywidgets as w
 
         box = w.VBox(build())
         self._views.append((box, build))
         display(box)
+        return box
 
     def show_header(self) -> None:
         """Title, summary, content note, the language switch and what this mode means."""
@@ -188,7 +231,7 @@ class CaseSession:
 
     def show_exercises(self) -> None:
         """A widget per exercise, filled from the answer file (feedback mode: graded feedback)."""
-        self._show(self._exercise_widgets, self._feedback_html)
+        self._exercise_view = self._show(self._exercise_widgets, self._feedback_html)
 
     def _exercise_widgets(self) -> list[Any]:
         from .widgets import exercise_widget
@@ -208,7 +251,19 @@ class CaseSession:
             )
             widget.show(self._practice_feedback(exercise.id))
             self.exercise_widgets[exercise.id] = widget
-        return [w.box for w in self.exercise_widgets.values()]
+        return [self._note_box(), *(w.box for w in self.exercise_widgets.values())]
+
+    def _note_box(self) -> Any:
+        """The note that other windows saved answers, with the button that shows them (hidden until needed)."""
+        import ipywidgets as w
+
+        button = w.Button(description=self.msg("Show my latest answers"), icon="refresh", layout=w.Layout(width="auto"))
+        button.on_click(lambda _b: self.refresh())
+        self._elsewhere_note = w.VBox([w.HTML(), button], layout=w.Layout(display="none"))
+        self._elsewhere_note.add_class("swtrain-saved-elsewhere")
+        if self.saved_elsewhere:
+            self._show_elsewhere_note()
+        return self._elsewhere_note
 
     def _feedback_html(self) -> str:
         graded = self.grade()
@@ -243,8 +298,14 @@ class CaseSession:
             button_style="info",
             layout=w.Layout(width="auto"),
         )
-        button.on_click(lambda _b: setattr(result, "value", render.grade_summary(self.grade(), self.msg)))
+        button.on_click(lambda _b: self._check_all(result))
         return [button, result]
+
+    def _check_all(self, result: Any) -> None:
+        """The total of every answer saved so far, shown here first if another window gave some."""
+        if self.saved_elsewhere:
+            self.refresh()
+        result.value = render.grade_summary(self.grade(), self.msg)
 
 
 def _html_widget(html: str) -> Any:

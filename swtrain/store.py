@@ -1,24 +1,39 @@
 """Where answers live: `<responses_dir>/<trainee_id>/<case_id>.json`.
 
-Every change is saved at once, by writing a temporary file beside the answer
-file and moving it over with `os.replace`, so a crash mid-write leaves the
-previous file whole. A file that cannot be read is never overwritten: the
-error says so and the trainee's earlier answers stay where they are.
+Every change is saved at once. A save never replaces what another session
+saved: under a lock on `.<case_id>.json.lock` beside the file (fcntl record
+locks, which local file systems and NFS both honour; the wait is bounded),
+it reads the file, keeps for each exercise the answer changed last, and
+writes the result to a temporary file that it moves over the answer file
+with `os.replace`, so a crash mid-write leaves the previous file whole. Two
+browser tabs, the app and JupyterLab, or an old kernel after a reload can
+all save to one file and no answer is lost. Temporary files left by a
+crashed save are removed by the next save. A file that cannot be read is
+never overwritten: the error says so and the earlier answers stay.
+
+A new answer file gets the mode any new file gets there (0666 less the
+umask, so a deployment's umask 0027 and a setgid folder let the instructors'
+group read it); a file saved again keeps the mode and group it had.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
+import time
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from pydantic import ValidationError
 
-from .errors import InvalidTraineeId, Problem, ResponsesInvalid, SchemaVersionMismatch
-from .models import RESPONSES_SCHEMA_VERSION, Responses
+from .errors import AnswersNotSaved, InvalidTraineeId, Problem, ResponsesInvalid, SchemaVersionMismatch
+from .models import RESPONSES_SCHEMA_VERSION, Answer, Responses
 
 MAX_ANSWER_FILE_BYTES = 5 * 1024 * 1024
 
@@ -96,21 +111,48 @@ def responses_json(responses: Responses) -> str:
     return json.dumps(responses.model_dump(mode="json"), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+def merge_answers(saved: Responses | None, incoming: Responses) -> Responses:
+    """`incoming` with every answer of `saved` it lacks or holds an older version of.
+
+    For each exercise the answer changed last wins; an answer only one side
+    has is kept. The saved file's variant stays (it fixes what the trainee saw).
+    """
+    if saved is None:
+        return incoming
+    answers = dict(saved.answers)
+    for exercise_id, answer in incoming.answers.items():
+        kept = answers.get(exercise_id)
+        if kept is None or _when(answer) >= _when(kept):
+            answers[exercise_id] = answer
+    return incoming.model_copy(update={"answers": answers, "variant": saved.variant})
+
+
+def _when(answer: Answer) -> datetime:
+    # a hand-edited file may carry a time without a zone: read it as UTC
+    at = answer.changed_at
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 class ResponseStore(Protocol):
     """Load and save one trainee's answers to one case."""
 
     def load(self, trainee_id: str, case_id: str) -> Responses | None:
         """The saved answers, or None if there are none yet."""
 
-    def save(self, responses: Responses) -> None:
-        """Save all answers, replacing what was saved."""
+    def save(self, responses: Responses) -> Responses:
+        """Save the answers, merged with what was saved meanwhile (merge_answers); return what is now saved."""
+
+
+#: How long a save waits for another session's save of the same file before giving up.
+LOCK_WAIT_SECONDS = 10.0
 
 
 class FileStore:
     """Answer files under one folder, one sub-folder per trainee."""
 
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
         self.root = Path(root)
+        self.lock_wait = lock_wait
 
     def path(self, trainee_id: str, case_id: str) -> Path:
         check_trainee_id(trainee_id)
@@ -139,28 +181,84 @@ class FileStore:
             )
         return responses
 
-    def save(self, responses: Responses) -> None:
+    def save(self, responses: Responses) -> Responses:
         path = self.path(responses.trainee_id, responses.case_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, responses_json(responses))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._locked(path):
+                merged = merge_answers(self.load(responses.trainee_id, responses.case_id), responses)
+                _remove_temporaries(path)
+                write_atomic(path, responses_json(merged))
+        except OSError as exc:
+            raise AnswersNotSaved.for_os_error(exc, path) from None
+        return merged
+
+    @contextmanager
+    def _locked(self, path: Path) -> Iterator[None]:
+        import fcntl
+
+        fd = os.open(path.parent / f".{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            deadline = time.monotonic() + self.lock_wait
+            while True:
+                try:
+                    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EACCES, errno.EAGAIN) or time.monotonic() >= deadline:
+                        raise AnswersNotSaved.for_reason("busy", path) from None
+                    time.sleep(0.02)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
+
+def _remove_temporaries(path: Path) -> None:
+    """Remove temporary files a crashed save of `path` left (only a save holding the lock writes them)."""
+    for stray in path.parent.glob(f".{path.name}.*.tmp"):
+        stray.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write `data` (text as UTF-8) to `path` so that a reader sees the old file or the new, never half."""
+    """Write `data` (text as UTF-8) to `path` so that a reader sees the old file or the new, never half.
+
+    The file keeps the mode it had; a new file gets 0666 less the umask, as any new file would.
+    """
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
+            os.fchmod(handle.fileno(), _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux), else briefly set."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class MemoryStore:
-    """Answers kept in a dict, stored as the same JSON text a file would hold."""
+    """Answers kept in a dict, stored as the same JSON text a file would hold, merged on save as a file is."""
 
     def __init__(self) -> None:
         self.saved: dict[tuple[str, str], str] = {}
@@ -171,7 +269,9 @@ class MemoryStore:
         text = self.saved.get((trainee_id, case_id))
         return None if text is None else parse_responses(text, f"memory:{trainee_id}/{case_id}")
 
-    def save(self, responses: Responses) -> None:
+    def save(self, responses: Responses) -> Responses:
         check_trainee_id(responses.trainee_id)
-        self.saved[(responses.trainee_id, responses.case_id)] = responses_json(responses)
+        merged = merge_answers(self.load(responses.trainee_id, responses.case_id), responses)
+        self.saved[(responses.trainee_id, responses.case_id)] = responses_json(merged)
         self.saves += 1
+        return merged

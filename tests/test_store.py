@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from swtrain.errors import InvalidTraineeId, ResponsesInvalid, SchemaVersionMismatch
+from swtrain.errors import AnswersNotSaved, InvalidTraineeId, ResponsesInvalid, SchemaVersionMismatch
 from swtrain.store import FileStore, MemoryStore, check_trainee_id, parse_responses
 
 from .conftest import answers
@@ -43,7 +43,7 @@ def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:
     store = FileStore(tmp_path)
     for value in ("risk", "plan", "close"):
         store.save(answers("mini", {"pick-one": value}))
-    assert [p.name for p in (tmp_path / "t001").iterdir()] == ["mini.json"]
+    assert sorted(p.name for p in (tmp_path / "t001").iterdir()) == [".mini.json.lock", "mini.json"]
     assert store.load("t001", "mini").value("pick-one") == "close"  # type: ignore[union-attr]
 
 
@@ -74,10 +74,11 @@ def test_a_failed_write_removes_its_temporary_file(tmp_path: Path, monkeypatch: 
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(AnswersNotSaved, match="the disk is full") as info:
         store.save(answers("mini", {"pick-one": "plan"}))
     monkeypatch.undo()
-    assert [p.name for p in (tmp_path / "t001").iterdir()] == ["mini.json"]
+    assert info.value.reason == "disk_full" and str(tmp_path) not in info.value.message
+    assert sorted(p.name for p in (tmp_path / "t001").iterdir()) == [".mini.json.lock", "mini.json"]
     assert store.load("t001", "mini").value("pick-one") == "risk"  # type: ignore[union-attr]
 
 

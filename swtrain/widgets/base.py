@@ -15,6 +15,7 @@ import ipywidgets as w
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .. import render
+from ..errors import AnswersNotSaved
 from ..exercises import ExerciseBase
 from ..fields import Chart
 from ..i18n import Messages
@@ -90,6 +91,9 @@ class ExerciseWidget(Generic[E]):
         """Hand a changed answer to the callback and show what came back."""
         try:
             result = self.on_answer(self.exercise.id, value)
+        except AnswersNotSaved as exc:
+            self.status.value = render.error_box(self.msg("Your answer was not saved."), not_saved_text(exc, self.msg))
+            return
         except Exception as exc:  # shown in place: a trainee never sees a traceback
             self.status.value = render.error_box(self.msg("Your answer was not saved."), str(exc))
             return
@@ -104,3 +108,20 @@ class ExerciseWidget(Generic[E]):
             self.feedback.value = ""
         else:
             self.feedback.value = render.exercise_grade(result, self.msg)
+
+
+def not_saved_text(exc: AnswersNotSaved, msg: Messages) -> str:
+    """Why an answer was not saved and what to do, in the trainee's language (no server path)."""
+    reasons = {
+        "permission": msg("The answers folder cannot be written (permission denied)."),
+        "read_only": msg("The answers folder is on a read-only disk."),
+        "disk_full": msg("The disk is full."),
+        "quota": msg("Your disk quota is used up."),
+        "too_big": msg("The answer file would be larger than this system allows."),
+        "busy": msg("Another window is still saving your answers to this case. Wait a moment and answer again."),
+    }
+    reason = reasons.get(exc.reason, msg("The answer file could not be written."))
+    if exc.reason == "busy":
+        return reason
+    then = msg("Your earlier answers are safe. Tell your instructor, then answer again.")
+    return f"{reason} {then}"
