@@ -72,8 +72,9 @@ def grade_cohort(
     """
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    reviews = index_reviews(ReviewStore(reviews_dir or out / "reviews").all_reviews())
-    files = iter_submissions(source)  # read submissions, one at a time
+    found, damaged = ReviewStore(reviews_dir or out / "reviews").readable_reviews()
+    reviews = index_reviews(found)
+    files = chain(map(review_file_problem, damaged), iter_submissions(source))  # read submissions, one at a time
     outcomes = _with_progress(_graded_in_order(files, casedata, reviews, workers), progress)  # grade each
     outcomes = one_file_per_answer(outcomes)  # a second file of a trainee and case is not graded
     outcomes = write_feedback_pages(outcomes, out / "feedback")  # each page as it comes
@@ -85,6 +86,15 @@ def grade_cohort(
     result = batch.result(out, time.perf_counter() - started)
     write_summary(out / "summary.json", summary(source, result))
     return result
+
+
+def review_file_problem(exc: SwtrainError) -> Unreadable:
+    """A review file that cannot be read, as a line of problems.csv (its scores are not merged)."""
+    return Unreadable(
+        str(getattr(exc, "path", "reviews")),
+        exc.message,
+        "That reviewer's scores were not applied: fix or remove the file, then grade again.",
+    )
 
 
 class CaseBook:
@@ -146,7 +156,7 @@ def grade_file(item: Item, cases: CaseBook, reviews: Reviews) -> Graded | Proble
 def read_answers(item: Item, cases: CaseBook) -> tuple[Responses, list[tuple[str, str]]] | ProblemRow:
     """The answers in one file, with warnings for what grading ignores; or why the file cannot be graded."""
     if isinstance(item, Unreadable):
-        return ProblemRow(item.source, item.error, item.hint)
+        return ProblemRow(item.source, item.error, item.hint, skipped=item.skipped)
     try:
         responses, untrusted = read_submission(item.data, item.source)
         check_trainee_id(responses.trainee_id)
@@ -255,7 +265,11 @@ class CohortResult:
 
     @property
     def not_graded(self) -> int:
-        return sum(1 for p in self.problems if not p.graded)
+        return sum(1 for p in self.problems if not p.graded and not p.skipped)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for p in self.problems if p.skipped)
 
 
 @dataclass
@@ -304,6 +318,7 @@ def summary(source: Path, result: CohortResult) -> dict[str, Any]:
         "files": result.files,
         "graded": result.graded,
         "not_graded": result.not_graded,
+        "skipped": result.skipped,
         "graded_with_warnings": len({p.path for p in result.problems if p.graded}),
         "answers_waiting_for_review": result.needs_review,
         "per_case": dict(sorted(result.per_case.items())),

@@ -86,20 +86,34 @@ class ReviewStore:
         return updated
 
     def all_reviews(self) -> list[tuple[str, Review]]:
-        """(reviewer, review) for every review in the folder, in reviewer order."""
-        if not self.folder.is_dir():
-            return []
-        found: list[tuple[str, Review]] = []
-        for path in sorted(self.folder.glob("*.json")):
-            review_file = _parse(path)
-            found.extend((review_file.reviewer, r) for r in review_file.reviews)
+        """(reviewer, review) for every review in the folder, in reviewer order; ReviewsInvalid for a bad file."""
+        found, damaged = self.readable_reviews()
+        if damaged:
+            raise damaged[0]
         return found
+
+    def readable_reviews(self) -> tuple[list[tuple[str, Review]], list[ReviewsInvalid | SchemaVersionMismatch]]:
+        """(reviewer, review) for every review in the files that can be read, and the error of each that cannot."""
+        if not self.folder.is_dir():
+            return [], []
+        found: list[tuple[str, Review]] = []
+        damaged: list[ReviewsInvalid | SchemaVersionMismatch] = []
+        for path in sorted(self.folder.glob("*.json")):
+            try:
+                review_file = _parse(path)
+            except (ReviewsInvalid, SchemaVersionMismatch) as exc:
+                damaged.append(exc)
+                continue
+            found.extend((review_file.reviewer, r) for r in review_file.reviews)
+        return found, damaged
 
 
 def _parse(path: Path) -> ReviewFile:
     try:
         data = json.loads(path.read_bytes())
-    except ValueError as exc:
+    except OSError as exc:
+        raise ReviewsInvalid(path, [Problem("", exc.strerror or str(exc), "a review file that can be read")]) from None
+    except (ValueError, RecursionError) as exc:
         raise ReviewsInvalid(path, [Problem("", str(exc), "a JSON review file")]) from None
     if isinstance(data, dict) and data.get("schema_version") not in (None, REVIEWS_SCHEMA_VERSION):
         raise SchemaVersionMismatch.for_file(path, data.get("schema_version"), REVIEWS_SCHEMA_VERSION)

@@ -90,6 +90,9 @@ def read_submission(raw: bytes | str, path: Path | str) -> tuple[Responses, tupl
     """The answers in an answer file, and the untrusted fields it carried (which are dropped)."""
     try:
         data = json.loads(raw)
+    except RecursionError:
+        deep = Problem("", "JSON nested too deep", "an answer file (a few levels deep)")
+        raise ResponsesInvalid(path, [deep]) from None
     except (UnicodeDecodeError, ValueError) as exc:
         text = "an empty file" if not raw or not str(raw).strip() else str(exc)
         raise ResponsesInvalid(path, [Problem("", text, "a JSON object (the file is not valid JSON)")]) from None

@@ -5,10 +5,21 @@ write them) or any `*.json` in one folder. Nothing is extracted from a zip:
 each member is read into memory only if its name stays inside the archive
 and its size is within the limit. Files are yielded one by one, so a cohort
 of any size is never held in memory at once.
+
+Whatever is in the folder, every entry that could hold answers comes back:
+as a Submission, or as Unreadable with the reason in words (a folder or a
+pipe named like an answer file, a link, a file that cannot be read, a zip
+member that is damaged, encrypted or compressed in a way Python cannot
+read). Hidden and linked folders are listed as skipped. Only the store's own
+hidden files (`.<case>.json.lock`, temporary files of a save) and files not
+named `*.json` pass without a line.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,14 +39,20 @@ class Submission:
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A file that could not even be read as an answer file."""
+    """A file that could not even be read as an answer file (or, `skipped`, a folder left out on purpose)."""
 
     source: str
     error: str
     hint: str
+    skipped: bool = False
 
 
 Item = Submission | Unreadable
+
+_NESTED = ("nested deeper than <trainee_id>/<case_id>.json", "Collect into one folder per trainee.")
+_FOLDER = ("a folder named like an answer file", "Answer files are files; this folder was not read.")
+_LINK = ("a symbolic link", "Copy the file itself into the submissions folder.")
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def iter_submissions(path: Path) -> Iterator[Item]:
@@ -56,57 +73,127 @@ def _too_big(source: str, size: int) -> Unreadable:
     )
 
 
+def _cannot_read(source: str, exc: OSError) -> Unreadable:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return Unreadable(source, "it cannot be read (permission denied)", "Give the grading user read access.")
+    return Unreadable(source, f"it cannot be read: {exc.strerror or exc}", "Copy the file again and grade again.")
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as found:
+        return sorted(found, key=lambda e: e.name)
+
+
 def _from_folder(root: Path) -> Iterator[Item]:
-    for path in sorted(root.rglob("*.json")):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
-            continue  # temporary files of an interrupted save, editor backups
-        source = str(relative)
-        folder = relative.parts[0] if len(relative.parts) == 2 else None
-        if len(relative.parts) > 2:
-            yield Unreadable(
-                source, "nested deeper than <trainee_id>/<case_id>.json", "Collect into one folder per trainee."
-            )
-            continue
-        if path.is_symlink():
-            yield Unreadable(source, "a symbolic link", "Copy the file itself into the submissions folder.")
-            continue
-        size = path.stat().st_size
-        if size > MAX_ANSWER_FILE_BYTES:
-            yield _too_big(source, size)
-            continue
-        yield Submission(source, folder, path.read_bytes())
+    try:
+        top = _entries(root)
+    except OSError as exc:
+        yield _cannot_read(str(root), exc)
+        return
+    for entry in top:
+        if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+            if entry.name.endswith(".json"):
+                yield Unreadable(entry.name, *_FOLDER)
+                continue
+            yield from _trainee_folder(Path(entry.path), entry.name)
+        else:
+            yield from _entry(entry, entry.name, None)
+
+
+def _trainee_folder(folder: Path, name: str) -> Iterator[Item]:
+    try:
+        inside = _entries(folder)
+    except OSError as exc:
+        yield _cannot_read(name, exc)
+        return
+    for entry in inside:
+        source = f"{name}/{entry.name}"
+        if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+            named = entry.name.endswith(".json")
+            yield Unreadable(source, *(_FOLDER if named else _NESTED))
+        else:
+            yield from _entry(entry, source, name)
+
+
+def _entry(entry: os.DirEntry[str], source: str, folder: str | None) -> Iterator[Item]:
+    """What one folder entry gives: an answer file, a line saying why not, or nothing (not an answer file)."""
+    hidden = entry.name.startswith(".")
+    if entry.is_symlink():
+        if not hidden and (entry.name.endswith(".json") or entry.is_dir()):
+            yield Unreadable(source, *_LINK, skipped=entry.is_dir())
+        return
+    if entry.is_dir(follow_symlinks=False):
+        if hidden:
+            yield Unreadable(source, "a hidden folder, not read", "Answer files are not kept in hidden folders.", True)
+        return
+    if hidden or not entry.name.endswith(".json"):
+        return  # the store's lock and temporary files, editor backups, other files
+    yield _read(Path(entry.path), source, folder)
+
+
+def _read(path: Path, source: str, folder: str | None) -> Item:
+    try:
+        fd = os.open(path, _OPEN_FLAGS)  # never blocks on a pipe, never follows a link swapped in
+    except OSError as exc:
+        return _cannot_read(source, exc)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return Unreadable(source, "not a regular file (a pipe or a device)", "Answer files are plain files.")
+        if info.st_size > MAX_ANSWER_FILE_BYTES:
+            return _too_big(source, info.st_size)
+        try:
+            data = handle.read(MAX_ANSWER_FILE_BYTES + 1)
+        except OSError as exc:
+            return _cannot_read(source, exc)
+    if len(data) > MAX_ANSWER_FILE_BYTES:  # it grew while being read
+        return _too_big(source, len(data))
+    return Submission(source, folder, data)
 
 
 def _from_zip(archive: Path) -> Iterator[Item]:
-    with zipfile.ZipFile(archive) as zf:
+    # zipfile parses bytes anyone may have made: whatever it raises on them is this archive's or member's problem
+    try:
+        zf = zipfile.ZipFile(archive)
         root = _common_root(zf)
+    except Exception as exc:  # BadZipFile, NotImplementedError (zip version), ValueError, EOFError, ...
+        yield Unreadable(archive.name, f"the archive cannot be read: {exc}", "Make the .zip again from the folder.")
+        return
+    with zf:
         for info in sorted(zf.infolist(), key=lambda i: i.filename):
-            if info.is_dir():
-                continue
-            name = info.filename
-            source = f"{archive.name}:{name}"
-            parts = PurePosixPath(name).parts
-            if _escapes(name):
-                yield Unreadable(source, "the entry points outside the archive", "Rebuild the .zip from the folder.")
-                continue
-            if not name.endswith(".json") or any(p.startswith((".", "__MACOSX")) for p in parts):
-                continue
-            if len(parts) > 3 or (len(parts) == 3 and parts[0] != root):
-                yield Unreadable(
-                    source, "nested deeper than <trainee_id>/<case_id>.json", "Collect into one folder per trainee."
+            try:
+                item = None if not info.filename or info.is_dir() else _zip_member(zf, info, archive.name, root)
+            except Exception as exc:  # a member whose header zipfile cannot make sense of
+                item = Unreadable(
+                    f"{archive.name}:{info.filename}", f"the entry is damaged ({exc})", "Make the .zip again."
                 )
-                continue
-            inner = parts[1:] if len(parts) == 3 else parts
-            if info.file_size > MAX_ANSWER_FILE_BYTES:
-                yield _too_big(source, info.file_size)
-                continue
-            with zf.open(info) as handle:
-                data = handle.read(MAX_ANSWER_FILE_BYTES + 1)
-            if len(data) > MAX_ANSWER_FILE_BYTES:  # the header understated the size
-                yield _too_big(source, len(data))
-                continue
-            yield Submission(source, inner[0] if len(inner) == 2 else None, data)
+            if item is not None:
+                yield item
+
+
+def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: str, root: str | None) -> Item | None:
+    name = info.filename
+    source = f"{archive}:{name}"
+    parts = PurePosixPath(name).parts
+    if _escapes(name):
+        return Unreadable(source, "the entry points outside the archive", "Rebuild the .zip from the folder.")
+    if not name.endswith(".json") or any(p.startswith((".", "__MACOSX")) for p in parts):
+        return None
+    if len(parts) > 3 or (len(parts) == 3 and parts[0] != root):
+        return Unreadable(source, *_NESTED)
+    inner = parts[1:] if len(parts) == 3 else parts
+    if info.file_size > MAX_ANSWER_FILE_BYTES:
+        return _too_big(source, info.file_size)
+    if info.flag_bits & 0x1:
+        return Unreadable(source, "the entry is encrypted", "Make the .zip again without a password.")
+    try:
+        with zf.open(info) as handle:
+            data = handle.read(MAX_ANSWER_FILE_BYTES + 1)
+    except NotImplementedError:
+        return Unreadable(source, "the entry is compressed in a way swtrain cannot read", "Use plain zip (deflate).")
+    if len(data) > MAX_ANSWER_FILE_BYTES:  # the header understated the size
+        return _too_big(source, len(data))
+    return Submission(source, inner[0] if len(inner) == 2 else None, data)
 
 
 def _common_root(zf: zipfile.ZipFile) -> str | None:

@@ -95,7 +95,8 @@ def grade_command(
         raise click.ClickException(str(exc)) from None
     click.echo(
         f"Graded {result.graded} of {result.files} files in {result.seconds:.2f} s; "
-        f"{result.needs_review} answers wait for review; {result.not_graded} files not graded."
+        f"{result.needs_review} answers wait for review; {result.not_graded} files not graded"
+        + (f"; {result.skipped} folders skipped." if result.skipped else ".")
     )
     click.echo(f"Wrote {out / 'gradebook.csv'}, {out / 'feedback'}, {out / 'problems.csv'}, {out / 'summary.json'}")
     if result.not_graded:

@@ -19,12 +19,14 @@ from ..csvfile import write_csv
 
 @dataclass(frozen=True)
 class ProblemRow:
-    """A file that was not graded (graded False), or was graded with something to tell the instructor."""
+    """A file that was not graded (graded False), was graded with something to tell the instructor, or a
+    folder left out on purpose (`skipped`: a hidden or linked folder)."""
 
     path: str
     error: str
     hint: str
     graded: bool = False
+    skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class PathRow:
 
 
 def write_problems(path: Path, problems: Iterable[ProblemRow]) -> None:
-    rows = [(p.path, p.error, p.hint, "yes" if p.graded else "no") for p in problems]
+    rows = [(p.path, p.error, p.hint, "skipped" if p.skipped else "yes" if p.graded else "no") for p in problems]
     write_csv(path, ("path", "error", "hint", "graded"), rows)
 
 
