@@ -116,6 +116,9 @@ def collect(
         except SwtrainError as exc:  # a user name that is no trainee id, or a home that is not collected
             found = []
             result.problems.append(CollectProblem(user, user, exc.message, exc.hint))
+        except OSError as exc:  # the home changed under the walk: this user is listed, the others collected
+            found = []
+            result.problems.append(CollectProblem(user, user, f"the home could not be read: {exc.strerror}", ""))
         if not found:
             result.nothing_collected.append(user)
         for case_id, data in found:
@@ -193,10 +196,11 @@ def _answer_file(folder: int, entry: os.DirEntry[str], user: str, trainee_folder
         fd = os.open(entry.name, _FILE_FLAGS, dir_fd=folder)
     except OSError as exc:
         raise _skip_for(exc) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # a folder or a pipe named *.json
+        os.close(fd)
+        raise NotCollected("not a regular file", "Only <case_id>.json files are collected.")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise NotCollected("not a regular file", "Only <case_id>.json files are collected.")
         if info.st_size > MAX_ANSWER_FILE_BYTES:
             raise NotCollected(
                 f"the file is {info.st_size:,} bytes; an answer file is at most {MAX_ANSWER_FILE_BYTES:,} bytes",

@@ -182,3 +182,18 @@ def test_the_course_folder_must_stay_inside_each_home(homes: Path, tmp_path: Pat
 def test_a_user_name_that_cannot_be_a_folder_is_listed(homes: Path, tmp_path: Path) -> None:
     done = collect(homes, tmp_path / "out", users=["../alice", "alice"])
     assert [p.user for p in done.problems] == ["../alice"] and done.copied == [f"alice/{CASE}.json"]
+
+
+def test_an_odd_home_never_stops_the_homes_after_it(tmp_path: Path) -> None:
+    homes = tmp_path / "homes"
+    for user in ("alice", "bob", "carl"):
+        save(homes, user, {"first-priority": "rapport"})
+    write(responses_dir(homes, "alice") / "alice" / "deep.json", "[" * 1000 + "]" * 1000)
+    (responses_dir(homes, "bob") / "bob" / "folder.json").mkdir()
+    os.mkfifo(responses_dir(homes, "bob") / "bob" / "pipe.json")
+    done = collect(homes, tmp_path / "out")
+    assert sorted(done.copied) == [f"{u}/{CASE}.json" for u in ("alice", "bob", "carl")]
+    found = read_problems(tmp_path / "out")
+    assert "JSON nested too deep" in found["alice/course/notebooks/responses/alice/deep.json"]
+    assert found["bob/course/notebooks/responses/bob/folder.json"] == "not a regular file"
+    assert found["bob/course/notebooks/responses/bob/pipe.json"] == "not a regular file"
