@@ -116,6 +116,8 @@ def grade_cohort_notebook() -> nbformat.NotebookNode:
     # The charts are figures made without pyplot: %matplotlib inline registers their PNG display.
     setup = (
         "%matplotlib inline\n"
+        "from swtrain.app import instructors_only\n\n"
+        "instructors_only()  # the trainee app refuses to run this notebook\n"
         "from html import escape\n"
         "from pathlib import Path\n\n"
         "from IPython.display import HTML, display\n\n"
@@ -180,6 +182,8 @@ def review_notebook() -> nbformat.NotebookNode:
         'language: str = "en"  # "en" or "zh"'
     )
     setup = (
+        "from swtrain.app import instructors_only\n\n"
+        "instructors_only()  # the trainee app refuses to run this notebook\n"
         "from html import escape\n"
         "from pathlib import Path\n\n"
         "from IPython.display import HTML, display\n\n"

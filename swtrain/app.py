@@ -23,6 +23,7 @@ notebook's parameters unchanged and `show_course` shows nothing.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from html import escape
@@ -44,6 +45,8 @@ PLACEHOLDER_TRAINEE = "demo"
 VOILA_VARIABLE = "VOILA_REQUEST_URL"
 INDEX = "index.ipynb"
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+#: Folders and files the app's file list never shows (instructor notebooks also refuse to run in the app).
+HIDDEN_FROM_TRAINEES = {"instructor", "responses", "submissions", "graded", "reviews", "__pycache__", "*.pyc"}
 # Voilà replaces a failed cell's traceback with "There was an error when executing cell [n]." and this line.
 CELL_ERROR_INSTRUCTION = "The box above says what to fix. 请按上方提示修改。"
 
@@ -214,6 +217,26 @@ def show_course(language: str = "en", environ: Mapping[str, str] | None = None) 
     display(course_widget(chosen))
 
 
+def instructors_only(environ: Mapping[str, str] | None = None) -> None:
+    """Stop an instructor notebook run in the trainee app, before it reads any trainee's answers."""
+    if in_app(environ):
+        from .notebook import show_errors_readably
+
+        show_errors_readably()
+        raise SwtrainError(
+            "This notebook is for instructors; the course app does not run it.",
+            "Open the course's list of cases instead.",
+        )
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w./:])(?:/[^\s/'\"(),:;]+)+/?")
+
+
+def without_paths(text: str) -> str:
+    """`text` with every absolute path cut to its last part: a trainee sees no server folder names."""
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1] or "/", text)
+
+
 # --- the server -------------------------------------------------------------------------------
 
 
@@ -235,6 +258,8 @@ def voila_command(notebooks: Path, port: int) -> list[str]:
         "--Voila.port_retries=0",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
+        # the tree page lists trainee notebooks only; answers and instructor material are not listed
+        *(f"--LargeFileManager.hide_globs={name}" for name in sorted(HIDDEN_FROM_TRAINEES)),
         f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_INSTRUCTION}",
     ]
 

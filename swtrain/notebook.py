@@ -337,9 +337,12 @@ def show_errors_readably(language: str | None = None) -> None:
     def handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
         from IPython.display import HTML, display
 
+        from .app import in_app, without_paths
+
         msg = messages(known_or_english(language or getattr(shell, "user_ns", {}).get("language", "en")))
         title = msg("Something needs fixing")
-        display(HTML(render.error_box(title, str(value))))
+        detail = without_paths(str(value)) if in_app() else str(value)  # a trainee sees no server folder
+        display(HTML(render.error_box(title, detail)))
         return [f"{etype.__name__}: {value}"]
 
     shell.set_custom_exc((SwtrainError,), handler)

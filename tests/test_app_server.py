@@ -1,0 +1,67 @@
+"""The trainee app as served: trainee notebooks only; instructor notebooks, answers and server paths out of reach."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from swtrain.app import instructors_only, without_paths
+from swtrain.errors import SwtrainError
+from swtrain.store import FileStore
+
+from .browser_support import Budget, copy_notebooks, start_app, stopping
+from .conftest import ROOT, answers
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+
+
+def test_paths_are_cut_to_their_last_part() -> None:
+    assert without_paths("'x' is not a known case in /srv/course/casedata.") == "'x' is not a known case in casedata."
+    assert without_paths("saved (/home/t1/responses/t1/mini.json)") == "saved (mini.json)"
+    assert without_paths("see http://127.0.0.1:8866/voila and a/b") == "see http://127.0.0.1:8866/voila and a/b"
+
+
+def test_an_instructor_notebook_refuses_to_run_in_the_app_only() -> None:
+    instructors_only({})  # JupyterLab, papermill: runs
+    with pytest.raises(SwtrainError, match="for instructors"):
+        instructors_only({"VOILA_REQUEST_URL": "http://127.0.0.1/voila/render/instructor/review.ipynb"})
+
+
+@pytest.mark.notebook
+def test_the_app_serves_trainee_notebooks_and_nothing_of_instructors_or_other_trainees(tmp_path: Path) -> None:
+    root = copy_notebooks(ROOT / "notebooks", tmp_path / "notebooks")
+    FileStore(root / "responses").save(answers("child-in-crisis", {"action-plan": "SECRET-OF-T009"}, trainee="t009"))
+    submissions = root / "instructor" / "submissions"
+    FileStore(submissions).save(answers("child-in-crisis", {"action-plan": "SECRET-OF-T008"}, trainee="t008"))
+    with stopping() as servers:
+        app = start_app(root, tmp_path, "t001")
+        servers.append(app)
+        app.wait_until_ready(Budget(90))
+        status, listing = fetch(app.url("voila/api/contents"))
+        names = {entry["name"] for entry in json.loads(listing)["content"]}
+        assert status == 200 and "crisis_intervention.ipynb" in names
+        assert not names & {"instructor", "responses"}
+        for notebook in ("review.ipynb", "grade_cohort.ipynb"):
+            status, page = fetch(app.url(f"voila/render/instructor/{notebook}"))
+            assert "This notebook is for instructors; the course app does not run it." in page
+            assert "SECRET" not in page and "Answer 1 of" not in page
+        assert not (root / "instructor" / "graded").exists()  # the cohort notebook graded nothing
+        for path in (
+            "voila/files/responses/t009/child-in-crisis.json",
+            "voila/render/responses/t009/child-in-crisis.json",
+        ):
+            status, body = fetch(app.url(path))
+            assert status in (403, 404) and "SECRET" not in body
+        status, page = fetch(app.url("voila/render/crisis_intervention.ipynb?case_id=no-such-case"))
+        assert "is not a known case in casedata." in page
+        assert str(ROOT) not in page and str(tmp_path) not in page
