@@ -13,8 +13,8 @@ from `reviews_dir` (OUT/reviews by default).
 
 Answer files are read one at a time and never executed. One bad file never
 stops the batch: it becomes a row of problems.csv with the reason and a hint.
-Each file goes through the stages in `grade_file`; the batch through those
-in `grade_cohort`, whose writers live in swtrain.reports.
+Each file goes through the stages in swtrain.batch.grade_file; the batch
+through those in `grade_cohort`, whose writers live in swtrain.reports.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import os
 import platform
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -31,11 +31,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import __version__
-from .cases import load_case, load_key
+from .batch import CaseBook, Graded, Reviews, grade_file
 from .errors import SwtrainError
-from .exercises import kind_of
-from .grading import grade
-from .models import Case, Grade, Key, Responses
 from .reports.cohort_files import (
     PathRow,
     ProblemRow,
@@ -44,16 +41,14 @@ from .reports.cohort_files import (
     write_scenario_paths,
     write_summary,
 )
-from .reports.feedback_page import feedback_page, write_feedback_page
-from .reports.gradebook import gradebook_row, write_gradebook
-from .reviews import Review, ReviewStore, apply_reviews, index_reviews
-from .store import check_trainee_id, read_submission
+from .reports.feedback_page import write_feedback_page
+from .reports.gradebook import write_gradebook
+from .reviews import ReviewStore, index_reviews
 from .submissions import Item, Unreadable, iter_submissions
 
-__all__ = ["CaseBook", "CohortResult", "Graded", "ProblemRow", "grade_cohort", "grade_file", "grade_submission"]
+__all__ = ["CohortResult", "grade_cohort"]
 
 T = TypeVar("T")
-Reviews = Mapping[tuple[str, str, str], list[tuple[str, Review]]]
 
 
 def grade_cohort(
@@ -64,18 +59,23 @@ def grade_cohort(
     casedata: Path | None = None,
     reviews_dir: Path | None = None,
     workers: int | None = None,
+    derive_variants: bool = True,
 ) -> CohortResult:
     """Grade every answer file in `source` (folder or .zip) and write the outputs under `out`.
 
     Large batches are graded by `workers` processes (default: up to two, one per
     core); results are taken in file order, so the outcome does not depend on it.
+    With `derive_variants` (a course whose notebooks derive each trainee's
+    variant, the default) a file's variant is recomputed from trainee and case;
+    False trusts the variant in the file (a course that set variants by hand).
     """
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     found, damaged = ReviewStore(reviews_dir or out / "reviews").readable_reviews()
     reviews = index_reviews(found)
     files = chain(map(review_file_problem, damaged), iter_submissions(source))  # read submissions, one at a time
-    outcomes = _with_progress(_graded_in_order(files, casedata, reviews, workers), progress)  # grade each
+    book = CaseBook(casedata, derive_variants)
+    outcomes = _with_progress(_graded_in_order(files, book, reviews, workers), progress)  # grade each
     outcomes = one_file_per_answer(outcomes)  # a second file of a trainee and case is not graded
     outcomes = write_feedback_pages(outcomes, out / "feedback")  # each page as it comes
     batch = Batch.gather(outcomes)
@@ -95,135 +95,6 @@ def review_file_problem(exc: SwtrainError) -> Unreadable:
         exc.message,
         "That reviewer's scores were not applied: fix or remove the file, then grade again.",
     )
-
-
-class CaseBook:
-    """Cases and keys, each loaded once per batch; an unknown case is remembered as its error."""
-
-    def __init__(self, root: Path | None) -> None:
-        self.root = root
-        self.loaded: dict[str, tuple[Case, Key] | SwtrainError] = {}
-
-    def get(self, case_id: str) -> tuple[Case, Key]:
-        if case_id not in self.loaded:
-            try:
-                case = load_case(case_id, self.root)
-                self.loaded[case_id] = (case, load_key(case, self.root))
-            except SwtrainError as exc:
-                self.loaded[case_id] = exc
-        entry = self.loaded[case_id]
-        if isinstance(entry, SwtrainError):
-            raise entry
-        return entry
-
-
-@dataclass(frozen=True)
-class Graded:
-    """One graded file, as the batch needs it: its row, warnings, review notes, feedback page and paths."""
-
-    source: str
-    trainee_id: str
-    case_id: str
-    row: dict[str, object]
-    warnings: list[tuple[str, str]]
-    notes: list[str]
-    needs_review: int
-    page: str
-    paths: list[PathRow]
-
-
-def grade_file(item: Item, cases: CaseBook, reviews: Reviews) -> Graded | ProblemRow:
-    """One file through the stages: read and grade it, merge the reviews, draw its page."""
-    outcome = grade_submission(item, cases)
-    if isinstance(outcome, ProblemRow):
-        return outcome
-    responses, graded, warnings = outcome
-    case, _ = cases.get(responses.case_id)
-    graded, notes = apply_reviews(graded, responses, reviews) if reviews else (graded, [])
-    return Graded(
-        item.source,
-        graded.trainee_id,
-        graded.case_id,
-        gradebook_row(graded),
-        warnings,
-        notes,
-        graded.needs_review,
-        feedback_page(case, responses, graded),
-        paths_taken(case, responses, graded),
-    )
-
-
-def read_answers(item: Item, cases: CaseBook) -> tuple[Responses, list[tuple[str, str]]] | ProblemRow:
-    """The answers in one file, with warnings for what grading ignores; or why the file cannot be graded."""
-    if isinstance(item, Unreadable):
-        return ProblemRow(item.source, item.error, item.hint, skipped=item.skipped)
-    try:
-        responses, untrusted = read_submission(item.data, item.source)
-        check_trainee_id(responses.trainee_id)
-        if item.folder is not None:
-            check_trainee_id(item.folder)
-            if item.folder != responses.trainee_id:
-                return ProblemRow(
-                    item.source,
-                    f"the folder {item.folder!r} holds answers of trainee {responses.trainee_id!r}",
-                    "Each trainee's files belong in a folder of their id.",
-                )
-        case, _ = cases.get(responses.case_id)
-    except SwtrainError as exc:
-        return ProblemRow(item.source, exc.message, exc.hint)
-    return responses, _ignored_fields(case, responses, untrusted)
-
-
-def grade_submission(item: Item, cases: CaseBook) -> tuple[Responses, Grade, list[tuple[str, str]]] | ProblemRow:
-    """Grade one file: (answers, grade, warnings), or the reason it could not be graded."""
-    read = read_answers(item, cases)
-    if isinstance(read, ProblemRow):
-        return read
-    responses, warnings = read
-    case, key = cases.get(responses.case_id)
-    graded = grade(case, key, responses)
-    return responses, graded, warnings + invalid_answer_warnings(graded)
-
-
-def invalid_answer_warnings(graded: Grade) -> list[tuple[str, str]]:
-    return [
-        (f"exercise {e.exercise_id!r}: {' '.join(e.feedback)}", "Scored 0; the rest of the file was graded.")
-        for e in graded.exercises
-        if e.status == "invalid"
-    ]
-
-
-def _ignored_fields(case: Case, responses: Responses, untrusted: tuple[str, ...]) -> list[tuple[str, str]]:
-    warnings = []
-    if untrusted:
-        warnings.append(
-            (
-                f"the file carries {', '.join(repr(f) for f in untrusted)}, which grading ignores",
-                "Scores come from the key only; the file was graded as if the fields were absent.",
-            )
-        )
-    known = {e.id for e in case.exercises}
-    unknown = sorted(set(responses.answers) - known)
-    if unknown:
-        warnings.append(
-            (
-                f"answers to exercises the case does not have: {', '.join(unknown)}",
-                "Those answers were ignored; check the file belongs to this case's current version.",
-            )
-        )
-    return warnings
-
-
-def paths_taken(case: Case, responses: Responses, graded: Grade) -> list[PathRow]:
-    """The path of each answer walked through (a scenario), for the class debrief."""
-    rows = []
-    for result in graded.exercises:
-        if result.status in ("invalid", "unanswered"):
-            continue
-        path = kind_of(result.type).path_taken(responses.value(result.exercise_id))
-        if path is not None:
-            rows.append(PathRow(graded.trainee_id, graded.case_id, result.exercise_id, " ".join(path), result.status))
-    return rows
 
 
 def one_file_per_answer(outcomes: Iterable[Graded | ProblemRow]) -> Iterator[Graded | ProblemRow]:
@@ -288,11 +159,13 @@ class Batch:
     @classmethod
     def gather(cls, outcomes: Iterable[Graded | ProblemRow]) -> Batch:
         batch = cls()
+        first_with: dict[str, Graded] = {}
         for outcome in outcomes:
             batch.files += 1
             if isinstance(outcome, ProblemRow):
                 batch.problems.append(outcome)
                 continue
+            batch.problems.extend(_same_answers(outcome, first_with))
             batch.problems.extend(
                 ProblemRow(outcome.source, text, hint, graded=True) for text, hint in outcome.warnings
             )
@@ -307,6 +180,30 @@ class Batch:
     def result(self, out: Path, seconds: float) -> CohortResult:
         graded = sum(self.per_case.values())
         return CohortResult(out, self.files, graded, self.problems, self.needs_review, self.per_case, seconds)
+
+
+def _same_answers(outcome: Graded, first_with: dict[str, Graded]) -> list[ProblemRow]:
+    """Lines for a file whose answers, times included, are another trainee's: one file handed in twice."""
+    if not outcome.fingerprint:
+        return []
+    first = first_with.setdefault(outcome.fingerprint, outcome)
+    if first is outcome or first.trainee_id == outcome.trainee_id:
+        return []
+    hint = "Two trainees handed in one file: talk with both before the grades count."
+    return [
+        ProblemRow(
+            outcome.source,
+            f"the same answers, at the same times, as the file of trainee {first.trainee_id!r}",
+            hint,
+            True,
+        ),
+        ProblemRow(
+            first.source,
+            f"the same answers, at the same times, as the file of trainee {outcome.trainee_id!r}",
+            hint,
+            True,
+        ),
+    ]
 
 
 def summary(source: Path, result: CohortResult) -> dict[str, Any]:
@@ -334,9 +231,9 @@ _CHUNK = 200
 _worker_state: tuple[CaseBook, Reviews] | None = None
 
 
-def _start_worker(casedata: Path | None, reviews: Reviews) -> None:
+def _start_worker(book: CaseBook, reviews: Reviews) -> None:
     global _worker_state
-    _worker_state = (CaseBook(casedata), reviews)
+    _worker_state = (CaseBook(book.root, book.derive_variants), reviews)
 
 
 def _grade_chunk(items: list[Item]) -> list[Graded | ProblemRow]:
@@ -346,18 +243,17 @@ def _grade_chunk(items: list[Item]) -> list[Graded | ProblemRow]:
 
 
 def _graded_in_order(
-    items: Iterator[Item], casedata: Path | None, reviews: Reviews, workers: int | None
+    items: Iterator[Item], book: CaseBook, reviews: Reviews, workers: int | None
 ) -> Iterator[Graded | ProblemRow]:
     """Each file's outcome in file order; chunks go to worker processes when the batch is large."""
     workers = min(2, os.cpu_count() or 1) if workers is None else workers
     chunks = iter(lambda: list(islice(items, _CHUNK)), [])
     first = next(chunks, [])
     if workers <= 1 or len(first) < _CHUNK:
-        cases = CaseBook(casedata)
         for chunk in chain([first], chunks):
-            yield from (grade_file(item, cases, reviews) for item in chunk)
+            yield from (grade_file(item, book, reviews) for item in chunk)
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(casedata, reviews)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(book, reviews)) as pool:
         # At most two chunks a worker in flight: files are read as they are graded, not all at once.
         pending = deque([pool.submit(_grade_chunk, first)])
         for chunk in chunks:

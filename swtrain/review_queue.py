@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cohort import CaseBook, ProblemRow, grade_submission
+from .batch import CaseBook, ProblemRow, grade_submission
 from .exercises import kind_of
 from .fields import Criterion
 from .i18n import known_or_english, messages

@@ -10,6 +10,7 @@ import pytest
 
 from swtrain.cases import load_case, load_key
 from swtrain.models import Case, Key, Responses
+from swtrain.variants import derive_variant
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -59,9 +60,11 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def answers(
-    case_id: str, values: dict[str, object], *, trainee: str = "t001", variant: int = 0, language: str = "en"
+    case_id: str, values: dict[str, object], *, trainee: str = "t001", variant: int | None = None, language: str = "en"
 ) -> Responses:
-    """Responses holding `values`, as a trainee's widgets would save them."""
+    """Responses holding `values`, as a trainee's widgets would save them (variant: derived, as a course does)."""
+    if variant is None:
+        variant = derive_variant(trainee, case_id)
     responses = Responses(trainee_id=trainee, case_id=case_id, variant=variant, language=language)
     for exercise_id, value in values.items():
         responses = responses.with_answer(exercise_id, value, NOW)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from swtrain.cohort import grade_cohort
 from swtrain.grading import grade
 from swtrain.models import Case, Key, Responses
 from swtrain.store import FileStore, responses_json
+from swtrain.variants import derive_variant
 
 from .conftest import MINI_ROOT, answers
 
@@ -33,7 +34,7 @@ GRADED_WITH_WARNING = {"t06", "t07", "t08"}
 
 
 def good_responses(trainee: str) -> Responses:
-    return answers("mini", GOOD[trainee], trainee=trainee, variant=int(trainee[1:]))
+    return answers("mini", GOOD[trainee], trainee=trainee)  # the variant derived for the trainee
 
 
 def write_batch(root: Path) -> dict[str, str]:
@@ -86,7 +87,7 @@ def check_outputs(out: Path, mini_case: Case, mini_key: Key, bad: dict[str, str]
         expected = grade(mini_case, mini_key, good_responses(trainee))
         assert float(rows[trainee]["score"]) == pytest.approx(expected.score, abs=0.01)
         assert int(rows[trainee]["needs_review"]) == expected.needs_review
-        assert rows[trainee]["variant"] == str(int(trainee[1:]))
+        assert rows[trainee]["variant"] == str(derive_variant(trainee, "mini"))
     assert rows["t08"]["score"] == "0" and rows["t08"]["pick-one"] == "0"  # its own "score": 100 counts for nothing
     assert rows["t01"]["pick-one"] == "2" and rows["t03"]["plan"] == "review"
     assert list(rows["t01"])[:8] == [
@@ -245,3 +246,32 @@ def test_worker_processes_give_the_same_outputs_as_one(tmp_path: Path) -> None:
     pages = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.html"))
     assert len(pages) == one.graded
     assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "two" / p).read_bytes() for p in pages)
+
+
+def test_an_edited_variant_is_graded_with_the_derived_one_and_listed(tmp_path: Path) -> None:
+    # mini's 'total' adds the figures the variant was given: variant 0 is given 1 and 2, variant 1 is given 3 and 4
+    trainee = next(t for t in (f"t{n:03d}" for n in range(100)) if derive_variant(t, "mini") % 2 == 0)
+    edited = answers("mini", {"total": 7}, trainee=trainee, variant=derive_variant(trainee, "mini") + 1)
+    FileStore(tmp_path / "subs").save(edited)  # 7 is right only for the variant it was edited to
+    result = grade_cohort(tmp_path / "subs", tmp_path / "out", casedata=MINI_ROOT)
+    rows = {r["trainee_id"]: r for r in read_csv(tmp_path / "out" / "gradebook.csv")}
+    assert rows[trainee]["total"] == "0" and rows[trainee]["variant"] == str(derive_variant(trainee, "mini"))
+    assert [p.graded for p in result.problems] == [True] and "graded with" in result.problems[0].error
+    trusted = grade_cohort(tmp_path / "subs", tmp_path / "out2", casedata=MINI_ROOT, derive_variants=False)
+    assert trusted.problems == [] and read_csv(tmp_path / "out2" / "gradebook.csv")[0]["total"] == "1"
+
+
+def test_one_file_handed_in_by_two_trainees_is_listed_for_both(tmp_path: Path) -> None:
+    mine = answers("mini", {"pick-one": "risk", "plan": "My own plan, written tonight."}, trainee="t001")
+    copied = mine.model_copy(update={"trainee_id": "t002", "variant": derive_variant("t002", "mini")})
+    store = FileStore(tmp_path / "subs")
+    store.save(mine)
+    store.save(copied)
+    store.save(answers("mini", {"pick-one": "risk"}, trainee="t003"))  # the same answer at another time: fine
+    result = grade_cohort(tmp_path / "subs", tmp_path / "out", casedata=MINI_ROOT)
+    listed = {p.path: p.error for p in result.problems}
+    assert listed == {
+        "t002/mini.json": "the same answers, at the same times, as the file of trainee 't001'",
+        "t001/mini.json": "the same answers, at the same times, as the file of trainee 't002'",
+    }
+    assert result.graded == 3 and result.not_graded == 0

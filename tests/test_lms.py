@@ -14,6 +14,7 @@ from swtrain.cohort import grade_cohort
 from swtrain.errors import DataFileError, SwtrainError
 from swtrain.reports.lms import RosterInvalid, export_lms, read_roster
 from swtrain.store import FileStore
+from swtrain.variants import derive_variant
 
 from .conftest import MINI_ROOT, TESTS, answers
 
@@ -22,7 +23,7 @@ BOTH = ROSTERS / "valid-canvas-and-moodle.csv"
 
 # t01 scores 10 of 19; t02 0; t03 2 with its free-text plan waiting for a person; x09 is on no roster.
 COHORT = {
-    "t01": {"pick-one": "risk", "pick-many": ["a", "b"], "order": ["s1", "s2", "s3"], "total": 3},
+    "t01": {"pick-one": "risk", "pick-many": ["a", "b"], "order": ["s1", "s2", "s3"], "total": "right"},
     "t02": {"pick-one": "plan", "pick-many": ["a", "c"]},
     "t03": {"sort": {"debt": "economy", "alone": "support"}, "plan": "Safety first, then the fund."},
     "x09": {"pick-one": "risk"},
@@ -34,6 +35,8 @@ def graded(tmp_path: Path, cases: dict[str, dict[str, dict[str, object]]], cased
     store = FileStore(tmp_path / "subs")
     for case_id, cohort in cases.items():
         for trainee, values in cohort.items():
+            if values.get("total") == "right":  # mini gives variant 0 the figures 1 and 2, variant 1 3 and 4
+                values = {**values, "total": 3 if derive_variant(trainee, case_id) % 2 == 0 else 7}
             store.save(answers(case_id, values, trainee=trainee))
     out = tmp_path / "out"
     result = grade_cohort(tmp_path / "subs", out, casedata=casedata, workers=1)

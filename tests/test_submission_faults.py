@@ -22,8 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from swtrain.batch import CaseBook, Graded, ProblemRow, grade_file
 from swtrain.cases import load_case, load_key
-from swtrain.cohort import CaseBook, Graded, ProblemRow, grade_cohort, grade_file
+from swtrain.cohort import grade_cohort
 from swtrain.store import FileStore
 from swtrain.submissions import iter_submissions
 

@@ -73,8 +73,16 @@ def _show_progress(progress: bool | None) -> bool:
     default=None,
     help="Processes that grade a large batch (default: one per core, at most two).",
 )
+@click.option(
+    "--variants",
+    type=click.Choice(["derived", "saved"]),
+    default="derived",
+    show_default=True,
+    help="derived: each file's variant is recomputed from trainee and case, and a file that says another is "
+    "listed; saved: trust the file's variant (a course that set variants by hand).",
+)
 def grade_command(
-    submissions: Path, out: Path, progress: bool | None, reviews: Path | None, workers: int | None
+    submissions: Path, out: Path, progress: bool | None, reviews: Path | None, workers: int | None, variants: str
 ) -> None:
     """Grade every answer file in SUBMISSIONS, a folder as collected (<trainee_id>/<case_id>.json),
     a flat folder of answer files, or a .zip of either.
@@ -90,7 +98,9 @@ def grade_command(
 
     show = _show_progress(progress)
     try:
-        result = grade_cohort(submissions, out, progress=show, reviews_dir=reviews, workers=workers)
+        result = grade_cohort(
+            submissions, out, progress=show, reviews_dir=reviews, workers=workers, derive_variants=variants == "derived"
+        )
     except (SwtrainError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
