@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,6 +107,29 @@ def grade_times(cohort: Path, out: Path, repeat: int, against: Path | None) -> d
     }
 
 
+def large_files(work: Path, count: int, megabytes: float) -> tuple[float, float, float | None]:
+    """`swtrain grade` on `count` valid answer files of about `megabytes` MB each (a free text that long):
+    wall seconds, the whole run's peak MB and the largest worker's peak MB (from summary.json)."""
+    import json
+
+    from swtrain.models import Responses
+
+    cohort = work / "large"
+    text = "x" * int(megabytes * 1024 * 1024)
+    for n in range(count):
+        trainee = f"t{n:04d}"
+        answers = Responses(trainee_id=trainee, case_id=CASE, variant=0, language="en")
+        answers = answers.with_answer("action-plan", text, datetime.now(UTC))
+        (cohort / trainee).mkdir(parents=True)
+        (cohort / trainee / f"{CASE}.json").write_text(answers.model_dump_json(), encoding="utf-8")
+    out = work / "graded-large"
+    seconds, peak = timed([str(BIN / "swtrain"), "grade", str(cohort), "--out", str(out)])
+    memory = json.loads((out / "summary.json").read_text(encoding="utf-8")).get("memory_mb", {})
+    shutil.rmtree(out)
+    shutil.rmtree(cohort)
+    return seconds, peak, memory.get("largest_worker")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,1000,10000", help="cohort sizes, comma-separated")
@@ -117,6 +141,7 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=at_least_one, default=1, help="runs per figure (the median is shown)")
     parser.add_argument("--against", type=Path, help="another checkout of swtrain to time on the same cohorts")
+    parser.add_argument("--large", type=int, default=200, help="answer files of about 4 MB each to grade (0: none)")
     args = parser.parse_args()
     against = args.against.resolve() if args.against else None
     if against and not (against / "swtrain" / "__init__.py").is_file():
@@ -151,6 +176,10 @@ def main() -> None:
             print(line)
         if against:
             print(f"against: {against} (medians of {args.repeat * 2} runs each, ABBA order)")
+        if args.large:
+            seconds, peak, worker = large_files(work, args.large, 4.0)
+            shown = "no worker started" if worker is None else f"largest worker {worker:.1f} MB"
+            print(f"large files: {args.large} x 4 MB in {seconds:.2f} s; peak {peak:.1f} MB; {shown}")
         print("targets: 50 <= 1.5 s; 10,000 <= 20 s; >= 100x per submission; peak memory about flat")
 
 

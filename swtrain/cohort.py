@@ -26,7 +26,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,7 +44,8 @@ from .reports.cohort_files import (
 from .reports.feedback_page import write_feedback_page
 from .reports.gradebook import write_gradebook
 from .reviews import ReviewStore, index_reviews
-from .submissions import Item, Unreadable, iter_submissions
+from .store import max_answer_bytes
+from .submissions import Item, Submission, Unreadable, iter_submissions
 
 __all__ = ["CohortResult", "grade_cohort"]
 
@@ -70,12 +71,14 @@ def grade_cohort(
     False trusts the variant in the file (a course that set variants by hand).
     """
     started = time.perf_counter()
+    max_answer_bytes()  # a bad $SWTRAIN_MAX_ANSWER_BYTES stops here, before any file is read
     out.mkdir(parents=True, exist_ok=True)
     found, damaged = ReviewStore(reviews_dir or out / "reviews").readable_reviews()
     reviews = index_reviews(found)
     files = chain(map(review_file_problem, damaged), iter_submissions(source))  # read submissions, one at a time
     book = CaseBook(casedata, derive_variants)
-    outcomes = _with_progress(_graded_in_order(files, book, reviews, workers), progress)  # grade each
+    memory: dict[str, float] = {}
+    outcomes = _with_progress(_graded_in_order(files, book, reviews, workers, memory), progress)  # grade each
     outcomes = one_file_per_answer(outcomes)  # a second file of a trainee and case is not graded
     outcomes = write_feedback_pages(outcomes, out / "feedback")  # each page as it comes
     batch = Batch.gather(outcomes)
@@ -84,6 +87,7 @@ def grade_cohort(
     write_review_notes(out / "review_notes.csv", batch.review_notes)
     write_scenario_paths(out / "scenario_paths.csv", batch.paths)
     result = batch.result(out, time.perf_counter() - started)
+    result.peak_mb, result.worker_peak_mb = peak_mb(), memory.get("worker_peak_mb")
     write_summary(out / "summary.json", summary(source, result))
     return result
 
@@ -133,6 +137,8 @@ class CohortResult:
     needs_review: int = 0
     per_case: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    peak_mb: float = 0.0  # the grading process's peak memory
+    worker_peak_mb: float | None = None  # the largest worker's peak (None: no worker was started)
 
     @property
     def not_graded(self) -> int:
@@ -159,7 +165,7 @@ class Batch:
     @classmethod
     def gather(cls, outcomes: Iterable[Graded | ProblemRow]) -> Batch:
         batch = cls()
-        first_with: dict[str, Graded] = {}
+        first_with: dict[str, tuple[str, str]] = {}  # fingerprint -> (source, trainee): never the page
         for outcome in outcomes:
             batch.files += 1
             if isinstance(outcome, ProblemRow):
@@ -182,28 +188,23 @@ class Batch:
         return CohortResult(out, self.files, graded, self.problems, self.needs_review, self.per_case, seconds)
 
 
-def _same_answers(outcome: Graded, first_with: dict[str, Graded]) -> list[ProblemRow]:
+def _same_answers(outcome: Graded, first_with: dict[str, tuple[str, str]]) -> list[ProblemRow]:
     """Lines for a file whose answers, times included, are another trainee's: one file handed in twice."""
     if not outcome.fingerprint:
         return []
-    first = first_with.setdefault(outcome.fingerprint, outcome)
-    if first is outcome or first.trainee_id == outcome.trainee_id:
+    source, trainee = first_with.setdefault(outcome.fingerprint, (outcome.source, outcome.trainee_id))
+    if trainee == outcome.trainee_id:
         return []
     hint = "Two trainees handed in one file: talk with both before the grades count."
+    same = "the same answers, at the same times, as the file of trainee"
     return [
-        ProblemRow(
-            outcome.source,
-            f"the same answers, at the same times, as the file of trainee {first.trainee_id!r}",
-            hint,
-            True,
-        ),
-        ProblemRow(
-            first.source,
-            f"the same answers, at the same times, as the file of trainee {outcome.trainee_id!r}",
-            hint,
-            True,
-        ),
+        ProblemRow(outcome.source, f"{same} {trainee!r}", hint, True),
+        ProblemRow(source, f"{same} {outcome.trainee_id!r}", hint, True),
     ]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def summary(source: Path, result: CohortResult) -> dict[str, Any]:
@@ -220,6 +221,7 @@ def summary(source: Path, result: CohortResult) -> dict[str, Any]:
         "answers_waiting_for_review": result.needs_review,
         "per_case": dict(sorted(result.per_case.items())),
         "seconds": round(result.seconds, 3),
+        "memory_mb": {"main": round(result.peak_mb, 1), "largest_worker": _rounded(result.worker_peak_mb)},
         "files_per_second": round(result.files / result.seconds, 1) if result.seconds else None,
         "versions": {"swtrain": __version__, "python": platform.python_version(), "pydantic": pydantic.VERSION},
     }
@@ -227,8 +229,17 @@ def summary(source: Path, result: CohortResult) -> dict[str, Any]:
 
 # --- running files through grade_file, in worker processes when the batch is large ---------------------
 
-_CHUNK = 200
+#: A chunk sent to a worker: this many files, or this many bytes of them, whichever comes first.
+_CHUNK_FILES = 200
+_CHUNK_BYTES = 8 * 1024 * 1024
 _worker_state: tuple[CaseBook, Reviews] | None = None
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _start_worker(book: CaseBook, reviews: Reviews) -> None:
@@ -236,32 +247,54 @@ def _start_worker(book: CaseBook, reviews: Reviews) -> None:
     _worker_state = (CaseBook(book.root, book.derive_variants), reviews)
 
 
-def _grade_chunk(items: list[Item]) -> list[Graded | ProblemRow]:
+def _grade_chunk(items: list[Item]) -> tuple[list[Graded | ProblemRow], float]:
     assert _worker_state is not None
     cases, reviews = _worker_state
-    return [grade_file(item, cases, reviews) for item in items]
+    return [grade_file(item, cases, reviews) for item in items], peak_mb()
+
+
+def _chunks(items: Iterator[Item]) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += len(item.data) if isinstance(item, Submission) else 0
+        if len(chunk) >= _CHUNK_FILES or size >= _CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def _graded_in_order(
-    items: Iterator[Item], book: CaseBook, reviews: Reviews, workers: int | None
+    items: Iterator[Item], book: CaseBook, reviews: Reviews, workers: int | None, memory: dict[str, float]
 ) -> Iterator[Graded | ProblemRow]:
-    """Each file's outcome in file order; chunks go to worker processes when the batch is large."""
+    """Each file's outcome in file order; chunks go to worker processes when the batch has more than one.
+
+    At most two chunks a worker are in flight, and a chunk holds at most 8 MB of files, so memory stays
+    bounded whatever the files; `memory["worker_peak_mb"]` gets the largest worker's peak.
+    """
     workers = min(2, os.cpu_count() or 1) if workers is None else workers
-    chunks = iter(lambda: list(islice(items, _CHUNK)), [])
-    first = next(chunks, [])
-    if workers <= 1 or len(first) < _CHUNK:
-        for chunk in chain([first], chunks):
+    chunks = _chunks(items)
+    first, second = next(chunks, []), next(chunks, None)
+    if workers <= 1 or second is None:
+        for chunk in chain([first], [second] if second else [], chunks):
             yield from (grade_file(item, book, reviews) for item in chunk)
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(book, reviews)) as pool:
-        # At most two chunks a worker in flight: files are read as they are graded, not all at once.
         pending = deque([pool.submit(_grade_chunk, first)])
-        for chunk in chunks:
+        for chunk in chain([second], chunks):
             pending.append(pool.submit(_grade_chunk, chunk))
             if len(pending) >= 2 * workers:
-                yield from pending.popleft().result()
+                yield from _taken(pending.popleft().result(), memory)
         while pending:
-            yield from pending.popleft().result()
+            yield from _taken(pending.popleft().result(), memory)
+
+
+def _taken(done: tuple[list[Graded | ProblemRow], float], memory: dict[str, float]) -> list[Graded | ProblemRow]:
+    outcomes, worker_peak = done
+    memory["worker_peak_mb"] = max(memory.get("worker_peak_mb", 0.0), worker_peak)
+    return outcomes
 
 
 def _with_progress(items: Iterator[T], progress: bool) -> Iterator[T]:

@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from .csvfile import write_csv
 from .errors import NotCollected, SwtrainError
-from .store import MAX_ANSWER_FILE_BYTES, check_trainee_id, read_submission, write_atomic
+from .store import check_trainee_id, max_answer_bytes, read_submission, write_atomic
 
 DEFAULT_COURSE_DIR = "course/notebooks"
 PROBLEMS_FILE = "collect_problems.csv"
@@ -105,6 +105,7 @@ def collect(
     valid copy in `out` (the last good hand-in).
     """
     course = check_course_dir(course_dir)
+    max_answer_bytes()  # a bad $SWTRAIN_MAX_ANSWER_BYTES stops here, before any home is read
     names = home_users(homes) if users is None else list(dict.fromkeys(users))
     out.mkdir(parents=True, exist_ok=True)
     result = Collection(out=out)
@@ -201,15 +202,16 @@ def _answer_file(folder: int, entry: os.DirEntry[str], user: str, trainee_folder
         os.close(fd)
         raise NotCollected("not a regular file", "Only <case_id>.json files are collected.")
     with os.fdopen(fd, "rb") as handle:
-        if info.st_size > MAX_ANSWER_FILE_BYTES:
+        limit = max_answer_bytes()
+        if info.st_size > limit:
             raise NotCollected(
-                f"the file is {info.st_size:,} bytes; an answer file is at most {MAX_ANSWER_FILE_BYTES:,} bytes",
+                f"the file is {info.st_size:,} bytes; an answer file is at most {limit:,} bytes",
                 "This is not an answer file saved by swtrain.",
             )
-        data = handle.read(MAX_ANSWER_FILE_BYTES + 1)
-    if len(data) > MAX_ANSWER_FILE_BYTES:  # it grew while being read
+        data = handle.read(info.st_size + 1)  # its own size and a byte more: never a limit-sized buffer per file
+    if len(data) > limit:  # it grew while being read
         raise NotCollected(
-            f"the file is over {MAX_ANSWER_FILE_BYTES:,} bytes", "This is not an answer file saved by swtrain."
+            f"the file is over {limit:,} bytes", "This is not an answer file saved by swtrain."
         )
     try:
         responses, _ = read_submission(data, entry.name)

@@ -32,10 +32,30 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from .errors import AnswersNotSaved, InvalidTraineeId, Problem, ResponsesInvalid, SchemaVersionMismatch
+from .errors import AnswersNotSaved, InvalidTraineeId, Problem, ResponsesInvalid, SchemaVersionMismatch, SwtrainError
 from .models import RESPONSES_SCHEMA_VERSION, Answer, Responses
 
-MAX_ANSWER_FILE_BYTES = 5 * 1024 * 1024
+#: The largest answer file swtrain reads or collects, unless $SWTRAIN_MAX_ANSWER_BYTES says otherwise. An
+#: answer file of a whole case with long free texts is tens of kilobytes; the limit keeps memory bounded.
+DEFAULT_MAX_ANSWER_BYTES = 5 * 1024 * 1024
+MAX_ANSWER_BYTES_VARIABLE = "SWTRAIN_MAX_ANSWER_BYTES"
+
+
+def max_answer_bytes() -> int:
+    """The size limit of an answer file: $SWTRAIN_MAX_ANSWER_BYTES (1 KB to 100 MB), else 5 MB."""
+    text = os.environ.get(MAX_ANSWER_BYTES_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_MAX_ANSWER_BYTES
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 1024 <= value <= 100 * 1024 * 1024:
+        raise SwtrainError(
+            f"${MAX_ANSWER_BYTES_VARIABLE} is {text!r}; expected a number of bytes from 1024 to 104857600.",
+            "Unset it for the default of 5 MB.",
+        )
+    return value
 
 
 #: What an id of a trainee or reviewer may hold besides letters and digits (of any script).
@@ -168,8 +188,8 @@ class FileStore:
             size = path.stat().st_size
         except FileNotFoundError:
             return None
-        if size > MAX_ANSWER_FILE_BYTES:
-            raise ResponsesInvalid(path, [Problem("", f"{size} bytes", f"at most {MAX_ANSWER_FILE_BYTES} bytes")])
+        if size > (limit := max_answer_bytes()):
+            raise ResponsesInvalid(path, [Problem("", f"{size} bytes", f"at most {limit} bytes")])
         responses = parse_responses(path.read_bytes(), path)
         if responses.trainee_id != trainee_id or responses.case_id != case_id:
             raise ResponsesInvalid(

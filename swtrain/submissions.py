@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .store import MAX_ANSWER_FILE_BYTES
+from .store import max_answer_bytes
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def iter_submissions(path: Path) -> Iterator[Item]:
 def _too_big(source: str, size: int) -> Unreadable:
     return Unreadable(
         source,
-        f"the file is {size:,} bytes; an answer file is at most {MAX_ANSWER_FILE_BYTES:,} bytes",
+        f"the file is {size:,} bytes; an answer file is at most {max_answer_bytes():,} bytes",
         "This is not an answer file saved by swtrain; ask the trainee to submit the .json file again.",
     )
 
@@ -140,13 +140,15 @@ def _read(path: Path, source: str, folder: str | None) -> Item:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return Unreadable(source, "not a regular file (a pipe or a device)", "Answer files are plain files.")
-        if info.st_size > MAX_ANSWER_FILE_BYTES:
+        limit = max_answer_bytes()
+        if info.st_size > limit:
             return _too_big(source, info.st_size)
         try:
-            data = handle.read(MAX_ANSWER_FILE_BYTES + 1)
+            # ask for the file's own size (and a byte more): asking for the limit each time costs memory
+            data = handle.read(info.st_size + 1)
         except OSError as exc:
             return _cannot_read(source, exc)
-    if len(data) > MAX_ANSWER_FILE_BYTES:  # it grew while being read
+    if len(data) > limit:  # it grew while being read
         return _too_big(source, len(data))
     return Submission(source, folder, data)
 
@@ -182,17 +184,18 @@ def _zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, archive: str, root: 
     if len(parts) > 3 or (len(parts) == 3 and parts[0] != root):
         return Unreadable(source, *_NESTED)
     inner = parts[1:] if len(parts) == 3 else parts
-    if info.file_size > MAX_ANSWER_FILE_BYTES:
+    limit = max_answer_bytes()
+    if info.file_size > limit:
         return _too_big(source, info.file_size)
     if info.flag_bits & 0x1:
         return Unreadable(source, "the entry is encrypted", "Make the .zip again without a password.")
     try:
         with zf.open(info) as handle:
-            data = handle.read(MAX_ANSWER_FILE_BYTES + 1)
+            data = handle.read(info.file_size + 1)  # a member longer than its header says is caught below
     except NotImplementedError:
         return Unreadable(source, "the entry is compressed in a way swtrain cannot read", "Use plain zip (deflate).")
-    if len(data) > MAX_ANSWER_FILE_BYTES:  # the header understated the size
-        return _too_big(source, len(data))
+    if len(data) > info.file_size:  # the header understated the size (a zip bomb's trick)
+        return Unreadable(source, "the entry is longer than its header says", "Make the .zip again.")
     return Submission(source, inner[0] if len(inner) == 2 else None, data)
 
 

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from swtrain.batch import CaseBook, Graded, ProblemRow, grade_file
 from swtrain.cases import load_case, load_key
+from swtrain.cli import main
 from swtrain.cohort import grade_cohort
 from swtrain.store import FileStore
 from swtrain.submissions import iter_submissions
@@ -109,6 +111,30 @@ def test_a_damaged_review_file_is_a_line_and_the_batch_goes_on(subs: Path, tmp_p
     result = grade_cohort(subs, tmp_path / "out", casedata=MINI_ROOT, workers=1)
     error, graded = next(v for k, v in problems(tmp_path / "out").items() if k.endswith("anna.json"))
     assert error.startswith("Invalid review file") and graded == "no" and result.graded == 1
+
+
+def test_the_size_limit_of_an_answer_file_is_configurable(
+    subs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FileStore(subs).save(answers("mini", {"plan": "x" * 5000}, trainee="t002"))
+    monkeypatch.setenv("SWTRAIN_MAX_ANSWER_BYTES", "4096")
+    result = grade_cohort(subs, tmp_path / "out", casedata=MINI_ROOT, workers=1)
+    error, graded = problems(tmp_path / "out")["t002/mini.json"]
+    assert error.endswith("an answer file is at most 4,096 bytes") and graded == "no" and result.graded == 1
+    monkeypatch.setenv("SWTRAIN_MAX_ANSWER_BYTES", "lots")
+    done = CliRunner().invoke(main, ["grade", str(subs), "--out", str(tmp_path / "out2")])
+    assert done.exit_code == 1 and "$SWTRAIN_MAX_ANSWER_BYTES is 'lots'; expected a number of bytes" in done.output
+    assert not (tmp_path / "out2" / "gradebook.csv").exists()
+
+
+def test_memory_is_bounded_by_chunks_of_bytes_not_files(subs: Path, tmp_path: Path) -> None:
+    store = FileStore(subs)
+    for n in range(2, 26):  # 24 files of about 1 MB: three chunks of 8 MB, not one of 200 files
+        store.save(answers("mini", {"plan": "y" * 1_000_000}, trainee=f"t{n:03d}"))
+    result = grade_cohort(subs, tmp_path / "out", casedata=MINI_ROOT, workers=2)
+    assert result.graded == 25 and result.worker_peak_mb is not None  # graded by workers, chunk by chunk
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["memory_mb"]["largest_worker"] == round(result.worker_peak_mb, 1)
 
 
 def zip_with(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
