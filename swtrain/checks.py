@@ -6,7 +6,8 @@ exercise that does not exist); anonymisation (swtrain.anonymise); a case
 marked distressing without a content note; datasets (a CSV file that does not
 fit its declared columns, a chart naming a column that is not declared, an
 identifier in a cell). Every case folder is checked in
-full: one finding never hides the next file's.
+full: one finding never hides the next file's. Item-writing cues in choice
+items (swtrain.item_cues) are warnings: they fail only `check --strict`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from pydantic import ValidationError
 
 from . import datasets
 from .anonymise import findings as anonymisation_findings
-from .cases import CASE_FILE, KEY_FILE, case_problems, key_problems
+from .cases import CASE_FILE, KEY_FILE, case_problems, key_problems, load_case_file, load_key_file
 from .errors import CaseInvalid, DataFileError, DatasetInvalid, KeyInvalid, Problem, nearest_line
 from .fields import REQUIRED_LANGUAGES
+from .item_cues import cue_warnings
 from .models import Case, Key
 from .yamlfile import read_yaml
 
@@ -34,10 +36,12 @@ class Finding:
     line: int | None
     field: str
     message: str
+    #: A warning (an item-writing cue) fails `swtrain check` only with --strict.
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.field or '(file)'}: {self.message}"
+        return f"{where}: {self.field or '(file)'}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 def check_case_dir(folder: Path) -> list[Finding]:
@@ -59,6 +63,28 @@ def check_case_dir(folder: Path) -> list[Finding]:
         found.append(Finding(case_path, 1, "id", f"found {case.id!r}, expected {folder.name!r}, the folder's name"))
     if case is not None:
         found.extend(_dataset_findings(case, folder))
+    return found
+
+
+def cue_findings(folders: list[Path]) -> list[Finding]:
+    """Item-writing cues (swtrain.item_cues) in the valid cases of these folders, as warnings."""
+    pairs: list[tuple[Case, Key]] = []
+    lines: dict[str, tuple[Path, dict[str, int]]] = {}
+    for folder in folders:
+        try:
+            case = load_case_file(folder / CASE_FILE)
+            key = load_key_file(folder / KEY_FILE, case)
+            _, case_lines = read_yaml(folder / CASE_FILE, CaseInvalid)
+        except (DataFileError, OSError):
+            continue  # the folder's own findings say why
+        pairs.append((case, key))
+        lines[case.id] = (folder / CASE_FILE, case_lines)
+    found = []
+    for cue in cue_warnings(pairs):
+        path, case_lines = lines[cue.case_id]
+        field = f"{cue.field}.options"
+        message = f"{cue.exercise_id}: {cue.message}"
+        found.append(Finding(path, nearest_line(case_lines, field), cue.field, message, warning=True))
     return found
 
 

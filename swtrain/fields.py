@@ -112,12 +112,39 @@ def unique_values(options: tuple[Option, ...], what: str) -> tuple[Option, ...]:
     return options
 
 
+class Level(Frozen):
+    """A level of a rubric criterion: the points it gives and what an answer at that level does."""
+
+    points: Annotated[float, Field(ge=0, le=1000)]
+    descriptor: Text
+
+
 class Criterion(Frozen):
-    """A rubric criterion: what a person looks for in an answer, and its points."""
+    """A rubric criterion: what a person looks for in an answer, its points, and the levels a marker chooses from.
+
+    Levels run from the full points down to 0, each points value once, so
+    two markers who agree on the level give the same score.
+    """
 
     id: Slug
     description: Text
     points: Points
+    levels: tuple[Level, ...] = ()
+
+    @model_validator(mode="after")
+    def _levels_span_the_points(self) -> Criterion:
+        if not self.levels:
+            return self
+        values = [level.points for level in self.levels]
+        if values != sorted(set(values), reverse=True):
+            raise ValueError(f"levels from the most points to the least, each points value once, not {values}")
+        if abs(values[0] - self.points) > 1e-9 or values[-1] != 0:
+            raise ValueError(f"levels from the criterion's {self.points:g} points down to 0, not {values}")
+        return self
+
+    def level(self, points: float) -> Level | None:
+        """The level that gives these points (None if there is none)."""
+        return next((lv for lv in self.levels if abs(lv.points - points) <= 1e-9), None)
 
 
 def labels(options: tuple[Option, ...], language: str) -> dict[str, str]:

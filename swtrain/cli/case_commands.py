@@ -54,23 +54,32 @@ def list_cases() -> None:
 
 @main.command("check")
 @click.argument("case_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
-def check(case_dirs: tuple[Path, ...]) -> None:
+@click.option("--strict", is_flag=True, help="Fail on warnings (item-writing cues) too, not only on findings.")
+def check(case_dirs: tuple[Path, ...], strict: bool) -> None:
     """Check case folders (default: every case in casedata/) and print each finding as `file:line: field: message`.
 
     Schema errors, texts missing in English or Chinese, key gaps, anything that
     looks identifying (seed names, ID, phone and card numbers, emails, URLs, IP
     addresses, exact dates, ages over 89, bed or record numbers) and a
     distressing case without a content note. Exit code 1 if anything is found.
+
+    Warnings name item-writing cues that let a test-wise trainee pick a key
+    without knowing practice (a key longer than its distractors, keys that
+    are the longest or first too often, repeated options or stems, negative
+    stems without emphasis, absolute words only in distractors); they fail
+    the check only with --strict.
     """
     from ..cases import case_ids, casedata_dir
-    from ..checks import check_case_dir
+    from ..checks import check_case_dir, cue_findings
 
     folders = list(case_dirs) or [casedata_dir() / case_id for case_id in case_ids()]
     found = [finding for folder in folders for finding in check_case_dir(folder)]
-    for finding in found:
+    warnings = cue_findings(folders)
+    for finding in found + warnings:
         click.echo(str(finding))
-    click.echo(f"{len(folders)} case(s) checked, {len(found)} finding(s).", err=True)
-    if found:
+    errors = len(found)
+    click.echo(f"{len(folders)} case(s) checked, {errors} finding(s), {len(warnings)} warning(s).", err=True)
+    if errors or (strict and warnings):
         sys.exit(1)
 
 

@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from ..errors import AnswerInvalid, Problem
-from ..fields import Chart, Competency, Criterion, Frozen, Points, Slug, Text
+from ..fields import Chart, Competency, Criterion, Frozen, Option, Points, Slug, Text
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -106,6 +106,13 @@ class ExerciseKind(ABC, Generic[E, K]):
     def charts(self, exercise: E) -> list[tuple[str, Chart]]:
         """Charts the exercise draws besides its own `chart`, each with its field path inside the exercise."""
         return []
+
+    def choices(self, exercise: E, key: K) -> tuple[tuple[Option, ...], frozenset[str], bool] | None:
+        """For a choice item: its options, the keyed option values, and whether several may be picked.
+
+        The item-writing cues (swtrain.item_cues) read choice items through this; None for other kinds.
+        """
+        return None
 
     def path_taken(self, value: Any) -> list[str] | None:
         """The choices made, in order, for the class debrief (None for kinds that are not walked through)."""

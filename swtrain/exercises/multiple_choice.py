@@ -73,6 +73,11 @@ class MultipleChoiceKind(ExerciseKind[MultipleChoice, MultipleChoiceKey]):
             notes.append(msg("{count} right option(s) not chosen yet.", count=len(missed)))
         return fraction, notes
 
+    def choices(
+        self, exercise: MultipleChoice, key: MultipleChoiceKey
+    ) -> tuple[tuple[Option, ...], frozenset[str], bool]:
+        return exercise.options, frozenset(key.answers), True
+
     def answer_text(self, exercise: MultipleChoice, value: Any, msg: Messages) -> str:
         return words(value, labels(exercise.options, msg.language))
 

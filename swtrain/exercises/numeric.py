@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from html import escape
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from ..errors import AnswerInvalid, Problem, SwtrainError
-from ..fields import DataStat, Text
+from ..fields import DataStat, Frozen, Text
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored
 
 if TYPE_CHECKING:
@@ -40,6 +41,34 @@ class Numeric(ExerciseBase):
         return self.given_sets[variant % len(self.given_sets)]
 
 
+class ValueFeedback(Frozen):
+    """Feedback for answers in a range: a known mistake (counting filled shifts instead of delivered hours).
+
+    `min` and `max` bound the range (either may be left open); with
+    `relative`, they are differences from the right answer of the variant
+    (-1 to -1: one less than the answer).
+    """
+
+    min: float | None = None
+    max: float | None = None
+    relative: bool = False
+    feedback: Text
+
+    @model_validator(mode="after")
+    def _a_range(self) -> ValueFeedback:
+        if self.min is None and self.max is None:
+            raise ValueError("a range: min, max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min no greater than max, not {self.min:g} > {self.max:g}")
+        return self
+
+    def covers(self, value: float, expected: float) -> bool:
+        shift = expected if self.relative else 0.0
+        low = -math.inf if self.min is None else self.min + shift
+        high = math.inf if self.max is None else self.max + shift
+        return low - 1e-9 <= value <= high + 1e-9
+
+
 class NumericKey(KeyBase):
     """`answer` is a number, 'sum' of the figures the variant was given, or a
     figure computed from the case's data (resolved to a number when the key is loaded)."""
@@ -47,6 +76,7 @@ class NumericKey(KeyBase):
     type: Literal["numeric"]
     answer: float | Literal["sum"] | DataStat
     tolerance: Annotated[float, Field(ge=0)] = 0.0
+    feedback: tuple[ValueFeedback, ...] = ()
 
     def expected(self, exercise: Numeric, variant: int) -> float:
         """The right answer for this variant."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
 from ..errors import AnswerInvalid, Problem
-from ..fields import Option, Slug, labels, unique_values
+from ..fields import Option, Slug, Text, labels, unique_values
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_options, words
 
 if TYPE_CHECKING:
@@ -25,11 +26,16 @@ class Ordering(ExerciseBase):
 
 
 class OrderingKey(KeyBase):
-    """pairwise: share of item pairs in the right relative order; exact: all or nothing."""
+    """pairwise: share of item pairs in the right relative order; exact: all or nothing.
+
+    `feedback` (optional) says, per item, why it belongs where it does; it is
+    shown when that item is out of place.
+    """
 
     type: Literal["ordering"]
     order: Annotated[tuple[Slug, ...], Field(min_length=2)]
     scoring: Literal["pairwise", "exact"] = "pairwise"
+    feedback: Mapping[str, Text] = Field(default_factory=dict)
 
 
 def pairwise_fraction(answer: list[str], order: tuple[str, ...]) -> float:

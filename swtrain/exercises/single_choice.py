@@ -49,6 +49,9 @@ class OneRightOption(ExerciseKind[Any, Any]):
             notes.append(msg("The answer: {answer}", answer=shown[key.answer]))
         return (1.0 if chosen == key.answer else 0.0), notes
 
+    def choices(self, exercise: Any, key: Any) -> tuple[tuple[Option, ...], frozenset[str], bool]:
+        return exercise.options, frozenset({key.answer}), False
+
     def answer_text(self, exercise: Any, value: Any, msg: Messages) -> str:
         return words(value, labels(exercise.options, msg.language))
 
