@@ -59,15 +59,57 @@ def test_names_are_matched_by_hash_so_no_real_name_is_stored() -> None:
     assert list(seed_names("a children's hospital in a large city, 儿童医院")) == []
 
 
-def test_the_seed_documents_themselves_are_full_of_findings() -> None:
+def _seed_text() -> str:
     if not SEEDS.is_dir():
         if os.environ.get("CI"):
             pytest.fail(f"CI runs with shared/ beside the repository, but {SEEDS} is missing")
         pytest.skip("shared/seeds/ is not beside this checkout")
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
-    names = set(seed_names(text))
-    assert len(names) >= 15  # people, hospitals and charities of all five seeds
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+
+
+def _listed(section: str) -> set[str]:
+    """The hashes under "# [section]" in the hash file."""
+    lines = (ROOT / "swtrain" / "data" / "seed_names.sha256").read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"# [{section}]") + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("# [")), len(lines))
+    return {line for line in lines[start:end] if line and not line.startswith("#")}
+
+
+def _found(names: set[str], section: str) -> set[str]:
+    hashes = _listed(section)
+    return {name for name in names if hashlib.sha256(name.encode()).hexdigest() in hashes}
+
+
+def test_the_seed_documents_themselves_are_full_of_findings() -> None:
+    names = set(seed_names(_seed_text()))
+    assert len(names) >= 30  # people, hospitals and charities of all five seeds
     assert "xg" + "111" in names
+    # The seeds name 12 people (seed 003 five, in Chinese; seed 004 eight, in English; one in both). Every one
+    # is found: nine by a full name, written 10 ways in the seeds (one person's surname with two renderings of
+    # the given name), two children by the given name alone, one woman by a title and her surname.
+    assert len(_found(names, "full names")) == 10
+    assert len(_found(names, "other forms of people's names")) == 3  # the title, a doctor's, a half-translation
+    # Every given name of two syllables or characters in the seeds is found alone, 8 forms: three Chinese
+    # ones of seed 003 and four of seed 004, one written both joined and spaced. Not alone, by design (see the
+    # hash file's header): one-syllable given names, and a Chinese given name that is also an ordinary word.
+    assert len(_found(names, "given names alone")) == 8
+
+
+def test_seed_names_are_found_in_the_usual_pinyin_orders_and_spellings() -> None:
+    names = set(seed_names(_seed_text()))
+    pinyin = sorted(name for name in _found(names, "full names") if name.isascii())
+    assert len(pinyin) == 6
+    for name in pinyin:
+        surname, given = name.split(" ", 1)
+        backwards = f"{given.title()} {surname.upper()}"
+        assert f"{given} {surname}" in seed_names(backwards)
+        assert len(findings(backwards)) == 1  # the given name inside the full name is not reported again
+        assert f"{surname}{given}" in seed_names(f"{surname.title()}{given}")
+        accented = name.replace("a", "á", 1).replace("e", "è", 1).replace("i", "ǐ", 1).title()
+        assert f"{surname} {given}" in seed_names(accented)  # tone marks
+    for name in _found(names, "given names alone"):
+        if " " in name:
+            assert name in seed_names(name.title().replace(" ", "-"))  # "Xiao-ming" is "xiao ming"
 
 
 @pytest.mark.parametrize(
@@ -79,6 +121,24 @@ def test_the_seed_documents_themselves_are_full_of_findings() -> None:
         ("day 3 after admission, 20,000 yuan, aged 9", 0),
         ("88岁", 0),
         ("90岁", 1),
+        # dates need a day, a month and a year: fractions, scores, doses and ranges are not dates
+        ("3/4 of the families, 55/100 on the scale, MoCA 13/30, 1/2 tablet", 0),
+        ("pain 0-4, ages 5-12, 40/50/60, 每月十五日, 五月, 正月十五", 0),
+        ("14/5/2019, 5/14/2019, 14.05.2019, 14-5-19", 4),
+        ("二零一九年五月十四日", 1),
+        ("32/13/2019", 0),  # no such day or month
+        # landlines start with an area code: money and counts do not, and a mobile is reported once
+        ("20,000 yuan, 12345678 steps, 1,234,5678", 0),
+        ("+86 138 1234 5678", 1),
+        ("0138 1234 5678", 0),
+        ("021 1234 5678", 1),
+        # ages up to 89, scores and days are not ages over 89
+        ("aged 89, eighty-nine years old, 八十九岁, 八九十岁", 0),
+        ("93 points, day 93, page 93, 93 yrs", 1),
+        ("aged 93 years old", 1),  # one age, said once
+        # a WeChat ID has a digit, _ or -: the app's name before an ordinary word is not an ID
+        ("the patients' WeChat group; WeChat: please add the mother; QQ群", 0),
+        ("wxid_x9", 1),
     ],
 )
 def test_rules_keep_their_checks(text: str, count: int) -> None:
