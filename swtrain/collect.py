@@ -210,9 +210,7 @@ def _answer_file(folder: int, entry: os.DirEntry[str], user: str, trainee_folder
             )
         data = handle.read(info.st_size + 1)  # its own size and a byte more: never a limit-sized buffer per file
     if len(data) > limit:  # it grew while being read
-        raise NotCollected(
-            f"the file is over {limit:,} bytes", "This is not an answer file saved by swtrain."
-        )
+        raise NotCollected(f"the file is over {limit:,} bytes", "This is not an answer file saved by swtrain.")
     try:
         responses, _ = read_submission(data, entry.name)
     except SwtrainError as exc:

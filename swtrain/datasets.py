@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import DatasetInvalid, KeyInvalid, Problem
+from .exercises import kind_of
 from .fields import Dataset, DataStat
 from .models import Case, Key
 
@@ -237,4 +238,15 @@ def resolve_key(key: Key, case: Case, key_path: Path) -> Key:
             )
             raise KeyInvalid(key_path, [problem])
         exercises[exercise_id] = exercises[exercise_id].model_copy(update={name: round(value, 6)})
-    return key.model_copy(update={"exercises": exercises})
+    resolved = key.model_copy(update={"exercises": exercises})
+    # what a kind checks against a number (a mistake's range must not hold the right answer) is checked now
+    problems = [
+        problem
+        for exercise_id in {figure[0] for figure in figures}
+        for problem in kind_of(case.exercise(exercise_id)).key_problems(
+            case.exercise(exercise_id), resolved.exercises[exercise_id], f"exercises.{exercise_id}"
+        )
+    ]
+    if problems:
+        raise KeyInvalid(key_path, problems)
+    return resolved

@@ -5,7 +5,8 @@ file, and it cannot see a score, key or grade field a submission carries
 (Responses drops them when the file is read). An answer that does not fit its
 exercise (an option that does not exist, a wrong type) scores 0 with the
 reason in the feedback; an answer only a person can score scores None until
-a person scores it against the rubric.
+a person scores it against the rubric. A blank answer scores 0 whatever its
+kind: there is nothing for a person to mark, so it is never queued for review.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 
 from .errors import AnswerInvalid, Problem, ResponsesInvalid
 from .exercises import kind_of
+from .fields import Criterion
 from .i18n import Messages, known_or_english, messages
-from .models import Case, Exercise, ExerciseGrade, ExerciseKey, Grade, Key, Responses, Status
+from .models import Case, Exercise, ExerciseGrade, ExerciseKey, Grade, Key, Responses, RubricLine, Status
 
 
 def grade(case: Case, key: Key, responses: Responses, *, reveal: bool = True) -> Grade:
@@ -56,15 +58,10 @@ def grade_exercise(
     """The grade of one answer (None: not answered) to one exercise."""
     kind = kind_of(exercise)
     base = {"exercise_id": exercise.id, "type": exercise.type, "max_score": exercise.points}
-    rubric = tuple((c.description.get(msg.language), c.points) for c in kind.rubric(entry))
+    rubric = rubric_lines(kind.rubric(entry), msg.language)
     if is_blank(value):
-        return ExerciseGrade(
-            **base,
-            score=None if kind.scored_by_person else 0.0,
-            status="unanswered",
-            feedback=(msg("Not answered."),),
-            rubric=rubric,
-        )
+        # nothing to mark: a blank answer scores 0 everywhere, also where a person scores answers
+        return ExerciseGrade(**base, score=0.0, status="unanswered", feedback=(msg("Not answered."),), rubric=rubric)
     try:
         fraction, notes = kind.score(exercise, entry, value, variant, msg, reveal)
     except AnswerInvalid as exc:
@@ -81,7 +78,21 @@ def grade_exercise(
     status: Status = "correct" if fraction >= 1 else "incorrect" if fraction <= 0 else "partial"
     verdict = {"correct": msg("Correct."), "incorrect": msg("Not correct."), "partial": msg("Partly correct.")}[status]
     explanation = [entry.explanation.get(msg.language)] if entry.explanation and (reveal or status == "correct") else []
-    return ExerciseGrade(**base, score=score, status=status, feedback=(verdict, *notes, *explanation))
+    debrief = tuple(kind.debrief(exercise, entry, value, msg))
+    return ExerciseGrade(**base, score=score, status=status, feedback=(verdict, *notes, *explanation), debrief=debrief)
+
+
+def rubric_lines(criteria: tuple[Criterion, ...], language: str) -> tuple[RubricLine, ...]:
+    """The criteria as a grade shows them, in `language`."""
+    return tuple(
+        RubricLine(
+            id=c.id,
+            text=c.description.get(language),
+            points=c.points,
+            levels=tuple((level.points, level.descriptor.get(language)) for level in c.levels),
+        )
+        for c in criteria
+    )
 
 
 def is_blank(value: Any) -> bool:

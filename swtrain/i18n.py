@@ -1,13 +1,18 @@
 """Interface strings (buttons, messages, feedback phrases) from gettext catalogs.
 
 Source strings are English and written in the code as `msg("Check answer")`;
-each other language is one catalog, `swtrain/locale/<lang>/LC_MESSAGES/swtrain.po`,
+a text that depends on a count as `plural("{count} point", "{count} points", n, msg, count=n)`
+(each catalog says how its language chooses between forms: Chinese has one).
+Each other language is one catalog, `swtrain/locale/<lang>/LC_MESSAGES/swtrain.po`,
 edited with any PO editor. A third language is a new .po file, not code.
 Catalogs are read with Babel the first time a language is used.
 """
 
 from __future__ import annotations
 
+import gettext
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -48,19 +53,37 @@ def known_or_english(language: str) -> str:
     return language if language in available_languages() else SOURCE_LANGUAGE
 
 
+@dataclass(frozen=True)
+class _Catalog:
+    table: dict[str, str]
+    plurals: dict[tuple[str, str], tuple[str, ...]]
+    plural_index: Callable[[int], int]
+
+
+def _english_plural(n: int) -> int:
+    return 0 if n == 1 else 1
+
+
 @cache
-def _translations(language: str) -> dict[str, str]:
+def _translations(language: str) -> _Catalog:
     if language == SOURCE_LANGUAGE:
-        return {}
+        return _Catalog({}, {}, _english_plural)
     from babel.messages.pofile import read_po
 
     with catalog_path(check_language(language)).open("rb") as handle:
         catalog = read_po(handle, locale=None, domain=DOMAIN)
-    return {
-        str(message.id): str(message.string)
-        for message in catalog
-        if message.id and message.string and not message.fuzzy
-    }
+    table: dict[str, str] = {}
+    plurals: dict[tuple[str, str], tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):
+            forms = tuple(str(f) for f in message.string or ())
+            if all(forms):
+                plurals[(str(message.id[0]), str(message.id[1]))] = forms
+        elif message.string:
+            table[str(message.id)] = str(message.string)
+    return _Catalog(table, plurals, gettext.c2py(catalog.plural_expr))
 
 
 class Messages:
@@ -68,14 +91,35 @@ class Messages:
 
     def __init__(self, language: str) -> None:
         self.language = check_language(language)
-        self._table = _translations(self.language)
+        self._catalog = _translations(self.language)
+        self._table = self._catalog.table
 
     def __call__(self, source: str, /, **values: Any) -> str:
         translated = self._table.get(source, source)
         return translated.format(**values) if values else translated
 
+    def forms(self, one: str, many: str, count: float) -> str:
+        """The form of a counted text that fits `count`, in this language."""
+        translated = self._catalog.plurals.get((one, many))
+        whole = int(count) if float(count).is_integer() else 2  # 1.5 points: English says "points"
+        if translated is None:
+            return one if _english_plural(whole) == 0 else many
+        return translated[min(self._catalog.plural_index(whole), len(translated) - 1)]
+
     def __repr__(self) -> str:
         return f"Messages({self.language!r})"
+
+
+def plural(one: str, many: str, count: float, msg: Messages, /, **values: Any) -> str:
+    """`one` or `many` as the count requires, translated: `plural("{count} decision", "{count} decisions", n, msg,
+    count=n)`. A call of its own, the texts first, so that `pybabel extract -k msg -k plural:1,2` finds both."""
+    return msg.forms(one, many, count).format(**values)
+
+
+def figure(value: float) -> str:
+    """A score or points value as people read it: at most two decimals, no trailing zeros (1.33, 2, 0.5)."""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def messages(language: str) -> Messages:

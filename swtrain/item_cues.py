@@ -267,8 +267,7 @@ def pattern_warnings(items: Sequence[ChoiceItem], where: str) -> Iterator[tuple[
                 yield (
                     hits[0],
                     f"the key is the {label} option in {len(hits)} of {len(singles)} single-choice items of {where} "
-                    f"in {language} (chance: {expected:.1f}): "
-                    + ", ".join(i.id for i in hits),
+                    f"in {language} (chance: {expected:.1f}): " + ", ".join(i.id for i in hits),
                 )
     for label, position in (("first", 0), ("last", -1)):
         hits = [i for i in singles if i.options[position].value in i.keyed]

@@ -202,8 +202,26 @@ class Responses(Frozen):
 Status = Literal["correct", "partial", "incorrect", "unanswered", "needs_review", "invalid"]
 
 
+class RubricLine(Frozen):
+    """A rubric criterion as a grade shows it, in the grade's language: its levels (points, descriptor), and
+    the points a person gave (the mean where two did)."""
+
+    id: str
+    text: str
+    points: float
+    levels: tuple[tuple[float, str], ...] = ()
+    given: float | None = None
+
+    def level_given(self) -> str | None:
+        """The descriptor of the level given (None when no level matches the points given)."""
+        return next((text for points, text in self.levels if self.given is not None and points == self.given), None)
+
+
 class ExerciseGrade(Frozen):
-    """The grade of one exercise; `score` None means a person must score it."""
+    """The grade of one exercise; `score` None means a person must score it.
+
+    `debrief` holds, side by side, each step of the trainee's path and of the best path (a finished scenario).
+    """
 
     exercise_id: str
     type: str
@@ -211,7 +229,8 @@ class ExerciseGrade(Frozen):
     max_score: float
     status: Status
     feedback: tuple[str, ...] = ()
-    rubric: tuple[tuple[str, float], ...] = ()
+    rubric: tuple[RubricLine, ...] = ()
+    debrief: tuple[tuple[str, str], ...] = ()
 
 
 class Grade(Frozen):

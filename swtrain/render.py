@@ -15,7 +15,7 @@ from typing import Any
 from .exercises import kind_of
 from .fields import Text
 from .grading import is_blank
-from .i18n import Messages
+from .i18n import Messages, figure, plural
 from .models import Case, Exercise, ExerciseGrade, Grade, Interview, Section
 
 STYLE = {
@@ -134,7 +134,7 @@ def exercise_heading(exercise: Exercise, msg: Messages, number: int | None = Non
     """Title, points, content note and prompt: the part of the prompt every variant shares."""
     lang = msg.language
     prefix = f"{number}. " if number is not None else ""
-    points = msg("{points:g} point(s)", points=exercise.points)
+    points = plural("{points} point", "{points} points", exercise.points, msg, points=figure(exercise.points))
     return (
         f'<h4>{prefix}{escape(exercise.title.get(lang))} <small style="color:#52525b">({escape(points)})</small></h4>'
         f"{content_note(exercise.content_note, msg)}{markdown(exercise.prompt.get(lang))}"
@@ -142,33 +142,87 @@ def exercise_heading(exercise: Exercise, msg: Messages, number: int | None = Non
 
 
 def exercise_grade(grade: ExerciseGrade, msg: Messages, answer: str = "") -> str:
-    """One exercise's feedback box: verdict, notes, the answer given, the rubric."""
+    """One exercise's feedback box: the answer given, the score, notes, the debrief of a path, the rubric."""
     style = {"correct": "correct", "partial": "partial", "incorrect": "incorrect", "invalid": "incorrect"}.get(
         grade.status, "neutral"
     )
     score = (
-        msg("Score: {score:g} of {max:g}", score=grade.score, max=grade.max_score)
+        msg("Score: {score} of {max}", score=figure(grade.score), max=figure(grade.max_score))
         if grade.score is not None
-        else msg("Score: needs a person (out of {max:g})", max=grade.max_score)
+        else msg("Score: needs a person (out of {max})", max=figure(grade.max_score))
     )
     notes = "".join(f"<li>{escape(line)}</li>" for line in grade.feedback)
-    label = escape(msg("Your answer"))
-    answer_html = f"<p><b>{label}:</b> {escape(answer)}</p>" if answer else ""
-    rubric = ""
-    if grade.rubric:
-        items = "".join(f"<li>{escape(text)} ({points:g})</li>" for text, points in grade.rubric)
-        label = escape(msg("Rubric"))
-        rubric = f"<p><b>{label}:</b></p><ul>{items}</ul>"
+    label = escape(msg("Your answer:"))
+    answer_html = f"<p><b>{label}</b> {escape(answer)}</p>" if answer else ""
     return (
         f'<div class="swtrain-feedback swtrain-{grade.status}" style="{STYLE[style]}">'
-        f"{answer_html}<b>{escape(score)}</b><ul>{notes}</ul>{rubric}</div>"
+        f"{answer_html}<b>{escape(score)}</b><ul>{notes}</ul>{debrief_table(grade, msg)}"
+        f"{rubric_html(grade, msg)}</div>"
     )
+
+
+def debrief_table(grade: ExerciseGrade, msg: Messages) -> str:
+    """The trainee's path beside the best path, a decision per row ('' when the grade has no debrief)."""
+    if not grade.debrief:
+        return ""
+    mine_label, best_label = escape(msg("Your path")), escape(msg("The best path"))
+    head = f"<tr><th>{mine_label}</th><th>{best_label}</th></tr>"
+    cell = "text-align:left;vertical-align:top;padding:4px 8px;border-top:1px solid #d4d4d8"
+    rows = "".join(
+        f'<tr><td style="{cell}">{escape(yours)}</td><td style="{cell}">{escape(best)}</td></tr>'
+        for yours, best in grade.debrief
+    )
+    return (
+        f'<table class="swtrain-debrief" style="border-collapse:collapse;margin:6px 0;width:100%">{head}{rows}</table>'
+    )
+
+
+def rubric_html(grade: ExerciseGrade, msg: Messages) -> str:
+    """The rubric: each criterion with its points, its levels, and the level a person gave where one did."""
+    if not grade.rubric:
+        return ""
+    items = []
+    for line in grade.rubric:
+        points = plural("{points} point", "{points} points", line.points, msg, points=figure(line.points))
+        levels = "".join(
+            f"<li{' class=swtrain-level-given style=font-weight:600' if line.given == at else ''}>"
+            f"{escape(figure(at))} · {escape(text)}</li>"
+            for at, text in line.levels
+        )
+        given = ""
+        if line.given is not None:
+            descriptor = line.level_given()
+            given = msg("Given: {points} of {max}", points=figure(line.given), max=figure(line.points))
+            given = (
+                f"<br><i>{escape(given)}{escape(msg(': {feedback}', feedback=descriptor)) if descriptor else ''}</i>"
+            )
+        items.append(
+            f"<li>{escape(line.text)} ({escape(points)}){given}"
+            + (f'<ul class="swtrain-levels">{levels}</ul>' if levels else "")
+            + "</li>"
+        )
+    title = escape(msg("Rubric:"))
+    return f"<p><b>{title}</b></p><ul>{''.join(items)}</ul>"
 
 
 def grade_summary(grade: Grade, msg: Messages) -> str:
-    waiting = msg("{count} answer(s) wait for your instructor.", count=grade.needs_review) if grade.needs_review else ""
+    count = grade.needs_review
+    waiting = (
+        plural(
+            "{count} answer waits for your instructor.",
+            "{count} answers wait for your instructor.",
+            count,
+            msg,
+            count=count,
+        )
+        if count
+        else ""
+    )
     total = msg(
-        "Total: {score:g} of {max:g} ({percent:g}%)", score=grade.score, max=grade.max_score, percent=grade.percent
+        "Total: {score} of {max} ({percent}%)",
+        score=figure(grade.score),
+        max=figure(grade.max_score),
+        percent=figure(grade.percent),
     )
     return (
         f'<div class="swtrain-summary" style="{STYLE["box"]}"><b>{escape(total)}</b>'

@@ -153,14 +153,18 @@ def apply_reviews(
                 f"{item.exercise_id}: reviewers disagree: "
                 + ", ".join(f"{who} {min(r.total, item.max_score):g}" for who, r in fitting)
             )
-        lines = []
-        for who, review in fitting:
-            for criterion, points in review.scores.items():
-                comment = review.comments.get(criterion, "")
-                lines.append(
-                    msg("{reviewer}, {criterion}: {points:g}", reviewer=who, criterion=criterion, points=points)
-                    + (f" · {comment}" if comment else "")
-                )
+        rubric = tuple(
+            line.model_copy(
+                update={"given": round(sum(r.scores.get(line.id, 0.0) for _, r in fitting) / len(fitting), 4)}
+            )
+            for line in item.rubric
+        )
+        texts = {line.id: line.text for line in item.rubric}
+        lines = [
+            msg("{criterion}: {comment}", criterion=texts.get(criterion, criterion), comment=comment)
+            for _, review in fitting
+            for criterion, comment in review.comments.items()
+        ]
         status: Status = "correct" if score >= item.max_score else "incorrect" if score <= 0 else "partial"
         exercises.append(
             ExerciseGrade(
@@ -170,7 +174,7 @@ def apply_reviews(
                 max_score=item.max_score,
                 status=status,
                 feedback=(msg("Scored by your instructor against the rubric."), *lines),
-                rubric=item.rubric,
+                rubric=rubric,
             )
         )
     return grade.model_copy(update={"exercises": tuple(exercises)}), notes

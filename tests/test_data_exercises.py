@@ -107,7 +107,10 @@ def grade(
 def test_chart_choice_is_graded_like_a_single_choice(data_case: Case, data_key: Key) -> None:
     assert grade(data_case, data_key, "pick-chart", "lines").status == "correct"
     wrong = grade(data_case, data_key, "pick-chart", "hist")
-    assert wrong.status == "incorrect" and "A histogram mixes before and after." in wrong.feedback
+    assert wrong.status == "incorrect"
+    # the feedback line names the option it is about, and the reveal names the right one
+    assert "“A histogram”: A histogram mixes before and after." in wrong.feedback
+    assert "The answer: “One line per member”" in wrong.feedback
     assert grade(data_case, data_key, "pick-chart", "pie").status == "invalid"
 
 
@@ -284,7 +287,7 @@ def test_an_item_9_rating_above_0_makes_a_safety_assessment_the_right_next_step(
     )
     assert refer.score == pytest.approx(5 * 0.8)
     assert any("a safety assessment comes before anything else" in line for line in refer.feedback)
-    assert "The next step: Assess her safety now" in refer.feedback
+    assert "The next step: “Assess her safety now”" in refer.feedback
     safety = grade(
         data_case, data_key, "phq9", {"items": ratings, "result": {"total": "12", "band": "2", "next": "safety"}}
     )
@@ -295,7 +298,8 @@ def test_unscorable_ratings_and_answers_that_do_not_fit(data_case: Case, data_ke
     few = grade(data_case, data_key, "phq9", {"items": {"1": "2"}, "result": {"next": "watch"}}, language="zh")
     assert few.status == "partial"
     assert "你的评分暂时无法计分：还有 8 项未评分。" in few.feedback
-    assert "中度得分且压力如此之大，不能只是等待。" in few.feedback
+    assert "“观察，两周后再筛查”：中度得分且压力如此之大，不能只是等待。" in few.feedback  # names the step chosen
+    assert "正确的下一步：“转介至精神科联络会诊团队”" in few.feedback
     for bad in (
         {"items": {"1": "7"}},
         {"items": {"12": "1"}},

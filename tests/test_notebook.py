@@ -129,7 +129,7 @@ def test_feedback_mode_renders_static_graded_feedback(capsys: pytest.CaptureFixt
     session = open_case("mini", "t001", mode="feedback", language="en", store=store)
     assert session.msg.language == "zh"  # feedback comes in the answer's language
     html = session._feedback_html()
-    assert "现在做计划太早。" in html and "答案：危险性评估" in html
+    assert "“行动计划”：现在做计划太早。" in html and "答案：“危险性评估”" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; plan" in html and "<script>" not in html
     assert "评分标准" in html and "提出安全措施" in html
     assert session.exercise_widgets == {}

@@ -72,18 +72,25 @@ def graded(data_case: Case, data_key: Key, path: Any, language: str = "en", reve
     )
 
 
-def test_the_best_path_earns_every_point_and_the_path_is_shown(data_case: Case, data_key: Key) -> None:
+def test_the_best_path_earns_every_point_and_the_debrief_sets_it_beside_itself(data_case: Case, data_key: Key) -> None:
     result = graded(data_case, data_key, ["ask-risk", "listen"])
-    assert result.status == "correct" and result.score == 4
-    assert result.feedback[1:] == ("Decision 1: Ask gently how safe she feels", "Decision 2: Listen first")
+    assert result.status == "correct" and result.score == 4 and result.feedback == ("Correct.",)
+    assert result.debrief == (
+        ("1. “Ask gently how safe she feels”", "1. “Ask gently how safe she feels”"),
+        ("2. “Listen first”", "2. “Listen first”"),
+    )
 
 
 def test_credit_per_decision_and_the_counter_rule(data_case: Case, data_key: Key) -> None:
     # decisions (0 + 1) / 2 share 0.75 of the points; the rule (0.25) fails: risk_known is 0 on reaching calm
     result = graded(data_case, data_key, ["jump-plan", "listen"])
     assert result.score == pytest.approx(4 * 0.75 * 0.5)
-    assert "Decision 1: Start on the funding forms — Forms before safety and trust lose her." in result.feedback
-    assert "The risk was never assessed before the plan." in result.feedback
+    # the finished path is set beside the best one, each decision with the key's feedback on it
+    assert result.debrief[0] == (
+        "1. “Start on the funding forms”: Forms before safety and trust lose her.",
+        "1. “Ask gently how safe she feels”",
+    )
+    assert result.feedback == ("Partly correct.", "The risk was never assessed before the plan.")
     # a loop with an exit: (0 + 0.5 + 1 + 1) / 4 of 0.75, and the rule holds when calm is reached
     assert graded(data_case, data_key, ["jump-plan", "loop", "ask-risk", "listen"]).score == pytest.approx(
         4 * (0.75 * 0.625 + 0.25)
@@ -101,6 +108,7 @@ def test_an_unfinished_path_counts_the_decisions_still_needed_as_zero(data_case:
     result = graded(data_case, data_key, ["ask-risk"], language="zh")
     assert result.status == "partial" and result.score == pytest.approx(4 * 0.5)
     assert "未完成：至少还需要 1 个决定才能到达结局。" in result.feedback
+    assert "1. “温和地询问她是否感到安全”" in result.feedback and result.debrief == ()  # no debrief before the end
 
 
 def test_a_path_off_the_scenario_scores_zero_with_the_reason(data_case: Case, data_key: Key) -> None:
@@ -109,10 +117,24 @@ def test_a_path_off_the_scenario_scores_zero_with_the_reason(data_case: Case, da
         assert result.status == "invalid" and result.score == 0
 
 
-def test_practice_feedback_keeps_the_credit_hidden(data_case: Case, data_key: Key) -> None:
-    result = graded(data_case, data_key, ["jump-plan", "listen"], reveal=False)
-    assert not any("less than full credit" in line for line in result.feedback)
-    assert "Decision 1: Start on the funding forms — Forms before safety and trust lose her." in result.feedback
+def test_the_debrief_comes_in_the_answer_language(data_case: Case, data_key: Key) -> None:
+    result = graded(data_case, data_key, ["jump-plan", "listen"], language="zh")
+    assert result.debrief[0] == (
+        "1. “直接开始填写救助申请表”：先填表而不顾安全与信任，会失去她。",
+        "1. “温和地询问她是否感到安全”",
+    )
+
+
+def test_the_widget_shows_no_score_or_verdict_until_the_path_ends(data_case: Case, data_key: Key) -> None:
+    built, _ = widget(data_case, practice=True)
+    click(built, "jump-plan")
+    built.show(graded(data_case, data_key, ["jump-plan"], reveal=False))
+    assert built.feedback.value == ""  # "Not correct" and "0 of 4" would judge a path not yet walked
+    click(built, "listen")
+    built.show(graded(data_case, data_key, ["jump-plan", "listen"], reveal=False))
+    shown = built.feedback.value
+    assert "Score: 1.5 of 4" in shown and "Your path" in shown and "The best path" in shown
+    assert "Forms before safety and trust lose her." in shown
 
 
 # --- checks: every finding names the scene ------------------------------------------------
@@ -271,7 +293,10 @@ def test_choice_order_follows_the_variant(data_case: Case) -> None:
     for variant in range(12):
         built, _ = widget(data_case, value=["ask-risk"], variant=variant)
         orders.add(tuple(b.description for b in built.choices.children))
-    assert len(orders) > 1 and all(sorted(o) == sorted(next(iter(orders))) for o in orders)
+    # the cards are lettered A, B, C in the order shown; the choices behind the letters move with the variant
+    assert all([d[:2] for d in order] == ["A.", "B.", "C."] for order in orders)
+    choices = {tuple(d[3:].strip() for d in order) for order in orders}
+    assert len(choices) > 1 and len({tuple(sorted(c)) for c in choices}) == 1
 
 
 def test_a_repeated_scene_id_is_named_where_it_repeats(data_case: Case) -> None:

@@ -21,6 +21,7 @@ def grade_file(answer_file: Path, language: str | None) -> None:
     """
     from ..cases import load_case, load_key
     from ..grading import grade
+    from ..i18n import figure
     from ..store import parse_responses
 
     try:
@@ -32,10 +33,11 @@ def grade_file(answer_file: Path, language: str | None) -> None:
     except SwtrainError as exc:
         raise fail(exc) from None
     for item in result.exercises:
-        score = "needs a person" if item.score is None else f"{item.score:g}"
-        click.echo(f"{item.exercise_id}\t{score}/{item.max_score:g}\t{item.status}\t{' '.join(item.feedback)}")
+        score = "needs a person" if item.score is None else figure(item.score)
+        click.echo(f"{item.exercise_id}\t{score}/{figure(item.max_score)}\t{item.status}\t{' '.join(item.feedback)}")
     click.echo(
-        f"total\t{result.score:g}/{result.max_score:g}\t{result.percent:g}%\tneeds review: {result.needs_review}"
+        f"total\t{figure(result.score)}/{figure(result.max_score)}\t{figure(result.percent)}%"
+        f"\tneeds review: {result.needs_review}"
     )
 
 

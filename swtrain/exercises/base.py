@@ -63,8 +63,6 @@ class ExerciseKind(ABC, Generic[E, K]):
     exercise_model: ClassVar[type[ExerciseBase]]
     key_model: ClassVar[type[KeyBase]]
     widget: ClassVar[str]
-    #: True where only a person can score an answer: a blank answer then scores None, not 0.
-    scored_by_person: ClassVar[bool] = False
 
     # --- checks a case author sees (swtrain check, loading) -----------------------------------
 
@@ -94,6 +92,10 @@ class ExerciseKind(ABC, Generic[E, K]):
     @abstractmethod
     def answer_text(self, exercise: E, value: Any, msg: Messages) -> str:
         """A non-blank saved answer in words, in the language of `msg`: labels, never ids."""
+
+    def debrief(self, exercise: E, key: K, value: Any, msg: Messages) -> list[tuple[str, str]]:
+        """Rows that set a finished answer beside the best one, step by step (none for most kinds)."""
+        return []
 
     def drawing(self, exercise: E, value: Any, msg: Messages) -> str:
         """The answer drawn as HTML for feedback ('' for kinds that are not drawn)."""
@@ -167,3 +169,8 @@ def words(value: Any, labels: Mapping[str, str], joiner: str = "; ") -> str:
     if isinstance(value, list):
         return joiner.join(words(v, labels) for v in value)
     return labels.get(str(value), str(value))
+
+
+def about(label: str, text: str, msg: Messages) -> str:
+    """A feedback line that names the option (or item) it is about: “label”: text."""
+    return msg("“{option}”: {feedback}", option=label, feedback=text)

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from ..errors import AnswerInvalid, Problem
 from ..fields import Option, Slug, Text, labels, unique_values
+from ..i18n import plural
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_option, unknown_values, words
 
 if TYPE_CHECKING:
@@ -79,7 +80,15 @@ class ClassificationKind(ExerciseKind[Classification, ClassificationKey]):
                 notes.append(line)
         unsorted = len([i for i in items if i not in value])
         if unsorted:
-            notes.append(msg("{count} statement(s) not sorted yet.", count=unsorted))
+            notes.append(
+                plural(
+                    "{count} statement is not sorted yet.",
+                    "{count} statements are not sorted yet.",
+                    unsorted,
+                    msg,
+                    count=unsorted,
+                )
+            )
         return len(correct) / len(items), notes
 
     def answer_text(self, exercise: Classification, value: Any, msg: Messages) -> str:

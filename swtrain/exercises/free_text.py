@@ -50,7 +50,6 @@ class FreeTextKind(ExerciseKind[FreeText, FreeTextKey]):
     exercise_model = FreeText
     key_model = FreeTextKey
     widget = "swtrain.widgets.free_text.FreeTextWidget"
-    scored_by_person = True
 
     def key_problems(self, exercise: FreeText, key: FreeTextKey, field: str) -> list[Problem]:
         total = sum(c.points for c in key.rubric)

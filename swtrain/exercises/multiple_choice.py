@@ -10,7 +10,8 @@ from pydantic import Field, field_validator
 
 from ..errors import Problem
 from ..fields import Option, Slug, Text, labels, unique_values
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_options, unknown_values, words
+from ..i18n import plural
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about, need_options, unknown_values, words
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -65,12 +66,27 @@ class MultipleChoiceKind(ExerciseKind[MultipleChoice, MultipleChoiceKey]):
             fraction = sum(1 for o in shown if (o in chosen) == (o in right)) / len(shown)
         else:
             fraction = max(0.0, (len(chosen & right) - len(chosen - right)) / len(right))
-        notes = [key.feedback[o].get(msg.language) for o in shown if o in chosen and o in key.feedback]
-        missed = [shown[o] for o in shown if o in right and o not in chosen]
+        notes = [
+            about(shown[o], key.feedback[o].get(msg.language), msg) for o in shown if o in chosen and o in key.feedback
+        ]
+        missed = [o for o in shown if o in right and o not in chosen]
         if missed and reveal:
-            notes.append(msg("Also right: {options}", options="; ".join(missed)))
+            for option in missed:
+                why = key.feedback.get(option)
+                notes.append(
+                    msg("Also right: “{option}”", option=shown[option])
+                    + (msg(": {feedback}", feedback=why.get(msg.language)) if why else "")
+                )
         elif missed:
-            notes.append(msg("{count} right option(s) not chosen yet.", count=len(missed)))
+            notes.append(
+                plural(
+                    "{count} right option is not chosen yet.",
+                    "{count} right options are not chosen yet.",
+                    len(missed),
+                    msg,
+                    count=len(missed),
+                )
+            )
         return fraction, notes
 
     def choices(

@@ -103,7 +103,17 @@ class NumericKind(ExerciseKind[Numeric, NumericKey]):
     def key_problems(self, exercise: Numeric, key: NumericKey, field: str) -> list[Problem]:
         if key.answer == "sum" and not exercise.given_labels:
             return [Problem(f"{field}.answer", "sum", "a number or a data figure: the exercise gives no figures")]
-        return []
+        if isinstance(key.answer, DataStat):
+            return []  # the figure is known once the data are read: load_key checks it then
+        found = []
+        for index, hint in enumerate(key.feedback):
+            for variant in range(len(exercise.given_sets)):
+                expected = key.expected(exercise, variant)
+                if any(hint.covers(expected + d, expected) for d in (-key.tolerance, 0.0, key.tolerance)):
+                    where = f"{field}.feedback.{index}"
+                    found.append(Problem(where, expected, "a range for a mistake, without the right answer in it"))
+                    break
+        return found
 
     def score(
         self, exercise: Numeric, key: NumericKey, value: Any, variant: int, msg: Messages, reveal: bool
@@ -112,7 +122,11 @@ class NumericKind(ExerciseKind[Numeric, NumericKey]):
             raise AnswerInvalid(msg("The saved answer is not a number (found {found}).", found=type(value).__name__))
         expected = key.expected(exercise, variant)
         right = abs(float(value) - expected) <= key.tolerance + 1e-9
-        notes = [] if right or not reveal else [msg("The answer: {answer:g}", answer=expected)]
+        notes = []
+        if not right:
+            hint = next((f for f in key.feedback if f.covers(float(value), expected)), None)
+            notes.extend([hint.feedback.get(msg.language)] if hint else [])
+            notes.extend([msg("The answer: {answer:g}", answer=expected)] if reveal else [])
         return (1.0 if right else 0.0), notes
 
     def answer_text(self, exercise: Numeric, value: Any, msg: Messages) -> str:

@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from ..errors import AnswerInvalid, Problem
 from ..fields import Option, Slug, Text, labels, unique_values
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_options, words
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_options, unknown_values, words
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -46,6 +46,23 @@ def pairwise_fraction(answer: list[str], order: tuple[str, ...]) -> float:
     return agreeing / len(pairs)
 
 
+def out_of_place(answer: list[str], order: tuple[str, ...]) -> list[str]:
+    """The fewest items to move to put `answer` in `order`: those outside its longest run already in order
+    (a longest increasing subsequence of the key positions), in the key's order."""
+    positions = [order.index(item) for item in answer]
+    best: list[list[int]] = []  # best[i]: the longest increasing run ending at answer[i]
+    for i, here in enumerate(positions):
+        longest: list[int] = []
+        for j in range(i):
+            if positions[j] < here and len(best[j]) > len(longest):
+                longest = best[j]
+        best.append([*longest, here])
+    keep: set[int] = set()
+    for run in best:
+        keep = set(run) if len(run) > len(keep) else keep
+    return [item for item in order if order.index(item) not in keep]
+
+
 class OrderingKind(ExerciseKind[Ordering, OrderingKey]):
     name = "ordering"
     exercise_model = Ordering
@@ -54,9 +71,10 @@ class OrderingKind(ExerciseKind[Ordering, OrderingKey]):
 
     def key_problems(self, exercise: Ordering, key: OrderingKey, field: str) -> list[Problem]:
         in_order = [i.value for i in exercise.items]
-        if sorted(key.order) == sorted(in_order):
-            return []
-        return [Problem(f"{field}.order", list(key.order), f"each item exactly once: {', '.join(in_order)}")]
+        found = unknown_values(key.feedback, in_order, f"{field}.feedback", "items")
+        if sorted(key.order) != sorted(in_order):
+            found.append(Problem(f"{field}.order", list(key.order), f"each item exactly once: {', '.join(in_order)}"))
+        return found
 
     def score(
         self, exercise: Ordering, key: OrderingKey, value: Any, variant: int, msg: Messages, reveal: bool
@@ -73,9 +91,25 @@ class OrderingKind(ExerciseKind[Ordering, OrderingKey]):
             notes.append(
                 msg("{agree} of {pairs} pairs are in the right order.", agree=round(pairwise * pairs), pairs=pairs)
             )
-            if reveal:
-                notes.append(msg("The order: {order}", order=" → ".join(shown[i] for i in key.order)))
+            notes.extend(self.misplaced_notes(answer, key, shown, msg, reveal))
         return fraction, notes
+
+    def misplaced_notes(
+        self, answer: list[str], key: OrderingKey, shown: dict[str, str], msg: Messages, reveal: bool
+    ) -> list[str]:
+        """Each item out of place, with the key's note on it; where it belongs when the answer may be shown."""
+        notes = []
+        for item in out_of_place(answer, key.order):
+            where = key.order.index(item)
+            if not reveal:
+                line = msg("“{item}” is out of place.", item=shown[item])
+            elif where == 0:
+                line = msg("“{item}” comes first.", item=shown[item])
+            else:
+                line = msg("“{item}” belongs after “{before}”.", item=shown[item], before=shown[key.order[where - 1]])
+            why = key.feedback.get(item)
+            notes.append(line + (" " + why.get(msg.language) if why else ""))
+        return notes
 
     def answer_text(self, exercise: Ordering, value: Any, msg: Messages) -> str:
         return words(value, labels(exercise.items, msg.language), " → ")

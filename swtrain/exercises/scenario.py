@@ -15,12 +15,14 @@ import random
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from ..errors import AnswerInvalid, Problem
 from ..fields import Frozen, Slug, Text
+from ..i18n import plural
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, words
 
 if TYPE_CHECKING:
@@ -143,6 +145,8 @@ class ScenarioKind(ExerciseKind[Scenario, ScenarioKey]):
 
     def case_problems(self, exercise: Scenario, field: str, case: Case) -> list[Problem]:
         """Scenes that exist and are reachable, paths that can end, declared counters, choice ids used once."""
+        from .scenario_graph import graph_problems
+
         return graph_problems(exercise, field, case)
 
     def key_problems(self, exercise: Scenario, key: ScenarioKey, field: str) -> list[Problem]:
@@ -182,6 +186,10 @@ class ScenarioKind(ExerciseKind[Scenario, ScenarioKey]):
 
     def answer_text(self, exercise: Scenario, value: Any, msg: Messages) -> str:
         return words(value, exercise.choice_labels(msg.language), " → ")
+
+    def debrief(self, exercise: Scenario, key: ScenarioKey, value: Any, msg: Messages) -> list[tuple[str, str]]:
+        path = self.path_taken(value)
+        return debrief_rows(exercise, key, path, msg) if path else []
 
     def path_taken(self, value: Any) -> list[str] | None:
         return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else None
@@ -282,96 +290,26 @@ def decisions_to_end(scenario: Scenario, scene_id: str) -> int:
     return 0  # cannot happen in a checked scenario
 
 
-def graph_problems(scenario: Scenario, field: str, case: Case) -> list[Problem]:
-    found: list[Problem] = []
-    index_of: dict[str, int] = {}
-    for i, scene in enumerate(scenario.scenes):
-        if scene.id in index_of:  # each repeat named where it stands, in file order
-            found.append(Problem(f"{field}.scenes.{i}.id", scene.id, "a scene id used once"))
-        index_of.setdefault(scene.id, i)
-    if scenario.start not in index_of:
-        found.append(Problem(f"{field}.start", scenario.start, f"a scene id ({', '.join(index_of)})"))
-        return found
-    counters = {c.id for c in scenario.counters}
-    speakers = {p.id for p in case.people} | {"worker"}
-    choice_ids: dict[str, str] = {}
-    for i, scene in enumerate(scenario.scenes):
-        where = f"{field}.scenes.{i}"
-        if scene.speaker is not None and scene.speaker not in speakers:
-            found.append(Problem(f"{where}.speaker", scene.speaker, f"'worker' or a person id, in scene {scene.id!r}"))
-        for j, choice in enumerate(scene.choices):
-            if choice.id in choice_ids:
-                found.append(
-                    Problem(
-                        f"{where}.choices.{j}.id",
-                        choice.id,
-                        f"a choice id used once in the scenario (in scene {scene.id!r}, and {choice_ids[choice.id]!r})",
-                    )
-                )
-            choice_ids[choice.id] = scene.id
-            if choice.goto not in index_of:
-                found.append(Problem(f"{where}.choices.{j}.goto", choice.goto, f"a scene id, in scene {scene.id!r}"))
-            for counter in choice.effects:
-                if counter not in counters:
-                    declared = ", ".join(sorted(counters)) or "none declared"
-                    found.append(
-                        Problem(
-                            f"{where}.choices.{j}.effects",
-                            counter,
-                            f"a counter declared under counters ({declared}), in scene {scene.id!r}",
-                        )
-                    )
-    if any(p.field.endswith(".goto") for p in found):
-        return found
-    reachable = _reachable(scenario, scenario.start)
-    for i, scene in enumerate(scenario.scenes):
-        if scene.id not in reachable:
-            found.append(
-                Problem(f"{field}.scenes.{i}", scene.id, f"a scene reachable from the start {scenario.start!r}")
-            )
-    ends = {s.id for s in scenario.scenes if s.is_end}
-    if not ends:
-        found.append(Problem(f"{field}.scenes", None, "at least one end scene (a scene without choices)"))
-        return found
-    for i, scene in enumerate(scenario.scenes):
-        if scene.id in reachable and not (_reachable(scenario, scene.id) & ends):
-            found.append(
-                Problem(
-                    f"{field}.scenes.{i}",
-                    scene.id,
-                    "a way on to an end scene: from this scene every path loops without an exit",
-                )
-            )
-    return found
-
-
-def _reachable(scenario: Scenario, start: str) -> set[str]:
-    scenes = {s.id: s for s in scenario.scenes}
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        for choice in scenes[queue.popleft()].choices:
-            if choice.goto in scenes and choice.goto not in seen:
-                seen.add(choice.goto)
-                queue.append(choice.goto)
-    return seen
-
-
 def grade_path(scenario: Scenario, key: ScenarioKey, path: list[str], msg: Messages, reveal: bool) -> Scored:
-    """The fraction earned and the path in words, with each choice's feedback and the rules' verdicts."""
+    """The fraction earned, and notes: the rules' verdicts; for a path not finished, each choice with its feedback
+    and how far the end is (a finished path is set beside the best one by `debrief_rows`)."""
     walk = replay(scenario, path)
     lang = msg.language
     scenes = {s.id: s for s in scenario.scenes}
     labels = scenario.choice_labels(lang)
-    notes = []
-    for step, choice in enumerate(walk.choices, start=1):
-        line = msg("Decision {step}: {choice}", step=step, choice=labels[choice])
-        if choice in key.feedback:
-            line += " — " + key.feedback[choice].get(lang)
-        notes.append(line)
     remaining = 0 if scenes[walk.here].is_end else decisions_to_end(scenario, walk.here)
+    notes = []
     if remaining:
-        notes.append(msg("Not finished: at least {count} more decision(s) to an end.", count=remaining))
+        notes = [decision_text(step, choice, labels, key, msg) for step, choice in enumerate(walk.choices, start=1)]
+        notes.append(
+            plural(
+                "Not finished: at least {count} more decision to an end.",
+                "Not finished: at least {count} more decisions to an end.",
+                remaining,
+                msg,
+                count=remaining,
+            )
+        )
     made = len(walk.choices)
     decisions = sum(key.credit[c] for c in walk.choices) / (made + remaining) if made + remaining else 1.0
     judged = []
@@ -388,10 +326,23 @@ def grade_path(scenario: Scenario, key: ScenarioKey, path: list[str], msg: Messa
             notes.append(rule.feedback.get(lang))
     rules_weight = sum(weight for weight, _ in judged)
     fraction = (1 - rules_weight) * decisions + sum(weight for weight, kept in judged if kept)
-    if reveal and fraction < 1:
-        best = [c for c in walk.choices if key.credit[c] < 1]
-        if best:
-            notes.append(
-                msg("Choices that earned less than full credit: {choices}", choices="; ".join(labels[c] for c in best))
-            )
     return fraction, notes
+
+
+def decision_text(step: int, choice: str, labels: Mapping[str, str], key: ScenarioKey, msg: Messages) -> str:
+    """One decision in words, with the key's feedback on it: 2. “Ask what she knows” · feedback."""
+    text = msg("{step}. “{choice}”", step=step, choice=labels[choice])
+    return text + (
+        msg(": {feedback}", feedback=key.feedback[choice].get(msg.language)) if choice in key.feedback else ""
+    )
+
+
+def debrief_rows(scenario: Scenario, key: ScenarioKey, path: list[str], msg: Messages) -> list[tuple[str, str]]:
+    """A finished path beside the best path, decision by decision, each with its feedback ([] if not finished)."""
+    fits = longest_valid(scenario, path)
+    if len(fits) < len(path) or not scenario.scene(replay(scenario, fits).here).is_end:
+        return []
+    labels = scenario.choice_labels(msg.language)
+    yours = [decision_text(n, c, labels, key, msg) for n, c in enumerate(fits, start=1)]
+    best = [decision_text(n, c, labels, key, msg) for n, c in enumerate(best_path(scenario, key), start=1)]
+    return list(zip_longest(yours, best, fillvalue=""))

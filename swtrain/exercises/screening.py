@@ -17,7 +17,8 @@ from pydantic import Field, field_validator
 
 from ..errors import AnswerInvalid, Problem, ScoringError, SwtrainError, did_you_mean
 from ..fields import Option, Slug, Text, labels, unique_values
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored
+from ..i18n import plural
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -258,7 +259,15 @@ def grade_steps(exercise: Screening, key: ScreeningKey, answer: Answer, msg: Mes
         weights["total"] += weights.pop("band")
     if value is None:
         unrated = [n for n in scored if n not in answer.ratings]
-        notes.append(msg("Your ratings cannot be scored yet: {count} item(s) not rated.", count=len(unrated)))
+        notes.append(
+            plural(
+                "Your ratings cannot be scored yet: {count} item is not rated.",
+                "Your ratings cannot be scored yet: {count} items are not rated.",
+                len(unrated),
+                msg,
+                count=len(unrated),
+            )
+        )
     else:
         if answer.total is not None and abs(answer.total - value) <= 0.05:
             earned += weights["total"]
@@ -289,7 +298,8 @@ def grade_steps(exercise: Screening, key: ScreeningKey, answer: Answer, msg: Mes
     if answer.next_step == wanted:
         earned += weights["next"]
     elif answer.next_step is not None and reveal:
-        notes.append(msg("The next step: {step}", step=labels(exercise.next_steps, lang)[wanted]))
+        notes.append(msg("The next step: “{step}”", step=labels(exercise.next_steps, lang)[wanted]))
     if answer.next_step is not None and answer.next_step in key.feedback:
-        notes.append(key.feedback[answer.next_step].get(lang))
+        chosen = labels(exercise.next_steps, lang)[answer.next_step]
+        notes.append(about(chosen, key.feedback[answer.next_step].get(lang), msg))
     return earned, notes

@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from ..errors import Problem
 from ..fields import Option, Slug, Text, labels, unique_values
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_option, unknown_values, words
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about, need_option, unknown_values, words
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -44,9 +44,13 @@ class OneRightOption(ExerciseKind[Any, Any]):
     def score(self, exercise: Any, key: Any, value: Any, variant: int, msg: Messages, reveal: bool) -> Scored:
         shown = labels(exercise.options, msg.language)
         chosen = need_option(value, shown, msg)
-        notes = [key.feedback[chosen].get(msg.language)] if chosen in key.feedback else []
+        notes = [about(shown[chosen], key.feedback[chosen].get(msg.language), msg)] if chosen in key.feedback else []
         if chosen != key.answer and reveal:
-            notes.append(msg("The answer: {answer}", answer=shown[key.answer]))
+            why = key.feedback.get(key.answer)
+            notes.append(
+                msg("The answer: “{answer}”", answer=shown[key.answer])
+                + (msg(": {feedback}", feedback=why.get(msg.language)) if why else "")
+            )
         return (1.0 if chosen == key.answer else 0.0), notes
 
     def choices(self, exercise: Any, key: Any) -> tuple[tuple[Option, ...], frozenset[str], bool]:

@@ -33,6 +33,9 @@ WIDGET_CSS = (
     ".swtrain-checks .widget-checkbox{height:auto}"
     ".swtrain-checks .widget-label-basic{height:auto;white-space:normal;overflow:visible;align-items:flex-start}"
     ".swtrain-checks .widget-label-basic span{white-space:normal;overflow:visible;text-overflow:clip}"
+    ".swtrain-choice.jupyter-button{white-space:normal;text-align:left;justify-content:flex-start;line-height:1.4;"
+    "padding:8px 12px;background:#fff;border:1px solid #a1a1aa;border-radius:6px;color:#18181b}"
+    ".swtrain-choice.jupyter-button:hover{background:#f4f4f5;border-color:#2563eb}"
     "</style>"
 )
 

@@ -1,7 +1,8 @@
 """The instructor's review widget: every answer that needs a person, one at a time.
 
-It shows the exercise, the trainee's answer and the rubric, takes a score and
-a comment per criterion, and hands each review to `on_review` (which saves
+It shows the exercise, the trainee's answer and the rubric, takes a level (the
+criterion's levels, each with its descriptor; a number where a criterion has
+no levels) and a comment per criterion, and hands each review to `on_review` (which saves
 it: swtrain.notebook.review_panel wires it to the reviewer's file), so
 reopening resumes at the first answer this reviewer has not scored. Like the
 answer widgets, it touches no file.
@@ -17,8 +18,10 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from .. import render
-from ..i18n import messages
+from ..fields import Criterion
+from ..i18n import figure, messages, plural
 from ..reviews import Review, answer_hash
+from .base import WIDGET_CSS
 
 if TYPE_CHECKING:
     from ..review_queue import ReviewItem
@@ -47,7 +50,7 @@ class ReviewPanel:
         self.header = w.HTML()
         self.body = w.HTML()
         self.criteria = w.VBox()
-        self.scores: dict[str, w.BoundedFloatText] = {}
+        self.scores: dict[str, w.RadioButtons | w.BoundedFloatText] = {}
         self.comments: dict[str, w.Text] = {}
         self.previous = w.Button(description=self.msg("Previous"), icon="arrow-left")
         self.save_next = w.Button(
@@ -86,32 +89,52 @@ class ReviewPanel:
         self.body.value = (
             render.exercise_prompt(exercise, 0, self.msg)
             + f'<div style="{render.STYLE["box"]};white-space:pre-wrap">{escape(item.answer)}</div>'
+            + WIDGET_CSS
         )
         saved = self.saved.get(item.target)
         rows = []
         self.scores, self.comments = {}, {}
         for criterion in item.criteria:
-            score = w.BoundedFloatText(
-                value=saved.scores.get(criterion.id, 0.0) if saved else 0.0,
-                min=0,
-                max=criterion.points,
-                step=0.5,
-                layout=w.Layout(width="90px"),
-            )
+            given = saved.scores.get(criterion.id) if saved else None
+            score = self._score_input(criterion, given)
             comment = w.Text(
                 value=saved.comments.get(criterion.id, "") if saved else "",
                 placeholder=self.msg("Comment for the trainee"),
-                layout=w.Layout(width="50%"),
+                layout=w.Layout(width="60%"),
             )
             self.scores[criterion.id], self.comments[criterion.id] = score, comment
-            label = f"<b>{escape(criterion.description.get(lang))}</b> ({criterion.points:g})"
-            rows.append(w.VBox([w.HTML(label), w.HBox([score, comment])]))
+            points = plural(
+                "{points} point", "{points} points", criterion.points, self.msg, points=figure(criterion.points)
+            )
+            label = f"<b>{escape(criterion.description.get(lang))}</b> ({escape(points)})"
+            rows.append(w.VBox([w.HTML(label), score, comment], layout=w.Layout(margin="6px 0")))
         self.criteria.children = tuple(rows)
+
+    def _score_input(self, criterion: Criterion, given: float | None) -> w.RadioButtons | w.BoundedFloatText:
+        """The criterion's levels to choose from (none chosen until the reviewer chooses), or a number box for a
+        criterion without levels."""
+        lang = self.msg.language
+        if criterion.levels:
+            options = [(f"{figure(lv.points)} · {lv.descriptor.get(lang)}", lv.points) for lv in criterion.levels]
+            chosen = given if criterion.level(given if given is not None else -1) else None
+            radio = w.RadioButtons(options=options, value=chosen, layout=w.Layout(width="auto"))
+            radio.add_class("swtrain-radio")
+            radio.add_class("swtrain-levels")
+            return radio
+        return w.BoundedFloatText(
+            value=given or 0.0, min=0, max=criterion.points, step=0.5, layout=w.Layout(width="90px")
+        )
 
     def save(self) -> None:
         """Save this answer's review to the reviewer's file, then show the next answer."""
         item = self.item
         if item is None:
+            return
+        unchosen = [c for c in item.criteria if self.scores[c.id].value is None]
+        if unchosen:
+            lang = self.msg.language
+            what = "; ".join(c.description.get(lang) for c in unchosen)
+            self.status.value = render.error_box(self.msg("Choose a level for every criterion."), what)
             return
         review = Review(
             trainee_id=item.trainee_id,

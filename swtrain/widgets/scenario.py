@@ -5,6 +5,8 @@ replays it and resumes at the same scene. Choices are shown in an order
 that depends on the trainee's variant; counters the case chooses to show
 are shown above the scene. "Back" appears only where the scene of the last
 decision allows it; in practice mode a finished scenario may be played again.
+Choices are lettered cards, and no score or verdict is shown until the path
+reaches an end; then the feedback sets the path beside the best one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import ipywidgets as w
 
 from .. import render
 from ..exercises.scenario import Scenario, longest_valid, replay
+from ..i18n import plural
+from ..models import ExerciseGrade
 from ..variants import shuffled
 from .base import ExerciseWidget
 
@@ -63,7 +67,13 @@ class ScenarioWidget(ExerciseWidget[Scenario]):
         labels = {c.id: c.label.get(lang) for s in self.scenario.scenes for c in s.choices}
         if self.path:
             steps = "".join(f"<li>{escape(labels[c])}</li>" for c in self.path)
-            title = msg("Your path so far ({count} decisions)", count=len(self.path))
+            title = plural(
+                "Your path so far ({count} decision)",
+                "Your path so far ({count} decisions)",
+                len(self.path),
+                msg,
+                count=len(self.path),
+            )
             self.history.value = f"<details><summary>{escape(title)}</summary><ol>{steps}</ol></details>"
         else:
             self.history.value = ""
@@ -86,11 +96,15 @@ class ScenarioWidget(ExerciseWidget[Scenario]):
             f"{render.content_note(scene.content_note, msg)}{speaker}{render.markdown(scene.text.get(lang))}{end}</div>"
         )
         buttons = []
-        for choice in shuffled(scene.choices, self.variant, f"{self.scenario.id}/{scene.id}"):
+        if scene.choices:
+            ask = escape(msg("What do you do? Choose one."))
+            self.scene.value += f'<p class="swtrain-choose" style="margin:8px 0 2px"><b>{ask}</b></p>'
+        order = shuffled(scene.choices, self.variant, f"{self.scenario.id}/{scene.id}")
+        for letter, choice in zip("ABCD", order, strict=False):
             button = w.Button(
-                description=choice.label.get(lang),
+                description=f"{letter}.  {choice.label.get(lang)}",
                 tooltip=choice.label.get(lang),
-                layout=w.Layout(width="auto", height="auto", margin="2px 0"),
+                layout=w.Layout(width="100%", height="auto", margin="3px 0"),
             )
             button.add_class(f"swtrain-choice-{choice.id}")
             button.add_class("swtrain-choice")
@@ -100,6 +114,11 @@ class ScenarioWidget(ExerciseWidget[Scenario]):
         previous = self.scenario.scene(walk.scenes[-2]) if len(walk.scenes) > 1 else None
         self.back.layout.display = "" if previous is not None and previous.allow_back else "none"
         self.again.layout.display = "" if scene.is_end and self.practice else "none"
+
+    def show(self, result: ExerciseGrade | None) -> None:
+        """A grade only once the path has reached an end: no score or verdict after each decision."""
+        at_end = self.scenario.scene(replay(self.scenario, self.path).here).is_end
+        super().show(result if at_end else None)
 
     def _choose(self, choice_id: str) -> None:
         self.warning = ""
