@@ -116,6 +116,16 @@ def plural(one: str, many: str, count: float, msg: Messages, /, **values: Any) -
     return msg.forms(one, many, count).format(**values)
 
 
+def sentences(first: str, *more: str | None, msg: Messages) -> str:
+    """Sentences run on as the language writes them: a space between them in English, none in Chinese
+    ("先评估风险。先建立信任。"). Empty or None parts are left out."""
+    text = first
+    for part in more:
+        if part:
+            text = msg("{sentence} {next}", sentence=text, next=part) if text else part
+    return text
+
+
 def figure(value: float) -> str:
     """A score or points value as people read it: at most two decimals, no trailing zeros (1.33, 2, 0.5)."""
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")

@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from swtrain.errors import UnknownLanguage
-from swtrain.i18n import LOCALE_DIR, available_languages, catalog_path, check_language, messages
+from swtrain.i18n import LOCALE_DIR, available_languages, catalog_path, check_language, figure, messages, plural
 
 PACKAGE = Path(__file__).resolve().parent.parent / "swtrain"
 
@@ -92,3 +92,37 @@ def test_a_third_language_is_a_catalog_file_not_code(tmp_path: Path, monkeypatch
         assert messages("fr")("Not correct.") == "Not correct."  # untranslated falls back to English
     finally:
         i18n._translations.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(1, "1"), (2.0, "2"), (0.5, "0.5"), (4 / 3, "1.33"), (2 / 3, "0.67"), (3.456, "3.46"), (-0.001, "0"), (0, "0")],
+)
+def test_scores_are_shown_to_at_most_two_decimals(value: float, shown: str) -> None:
+    assert figure(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("count", "en", "zh"),
+    [
+        (1, "1 point", "1 分"),
+        (2, "2 points", "2 分"),
+        (0, "0 points", "0 分"),
+        (1.5, "1.5 points", "1.5 分"),  # a fraction of a point is plural in English
+    ],
+)
+def test_points_in_singular_and_plural_in_both_languages(count: float, en: str, zh: str) -> None:
+    for language, wanted in (("en", en), ("zh", zh)):
+        said = plural("{points} point", "{points} points", count, messages(language), points=figure(count))
+        assert said == wanted
+
+
+def test_decisions_in_singular_and_plural() -> None:
+    one, many = "Your path so far ({count} decision)", "Your path so far ({count} decisions)"
+    said = [plural(one, many, n, messages(language), count=n) for language in ("en", "zh") for n in (1, 3)]
+    assert said == [
+        "Your path so far (1 decision)",
+        "Your path so far (3 decisions)",
+        "目前的路径（1 个决定）",
+        "目前的路径（3 个决定）",
+    ]

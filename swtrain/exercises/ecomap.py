@@ -21,6 +21,7 @@ from pydantic import Field, field_validator
 
 from ..errors import AnswerInvalid, Problem
 from ..fields import Frozen, Option, Text, has_ideographs, labels, unique_values
+from ..i18n import sentences
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_option, unknown_values
 
 if TYPE_CHECKING:
@@ -98,15 +99,19 @@ class EcomapKind(ExerciseKind[Ecomap, EcomapKey]):
             elif given is None:
                 line = msg("{system}: a link is missing.", system=label)
                 if reveal:
-                    line += " " + msg("It is {kind}, {flow}.", kind=kinds[wanted.kind], flow=flows[wanted.flow])
+                    line = sentences(
+                        line, msg("It is {kind}, {flow}.", kind=kinds[wanted.kind], flow=flows[wanted.flow]), msg=msg
+                    )
             else:
                 wrong = [kinds[given["kind"]]] if not right_kind else []
                 wrong += [flows[given["flow"]]] if not right_flow else []
                 line = msg("{system}: not {what}.", system=label, what=", ".join(wrong))
                 if reveal:
-                    line += " " + msg("It is {kind}, {flow}.", kind=kinds[wanted.kind], flow=flows[wanted.flow])
+                    line = sentences(
+                        line, msg("It is {kind}, {flow}.", kind=kinds[wanted.kind], flow=flows[wanted.flow]), msg=msg
+                    )
             if system in key.feedback:
-                line += " " + key.feedback[system].get(msg.language)
+                line = sentences(line, key.feedback[system].get(msg.language), msg=msg)
             notes.append(line)
         return earned / len(systems), notes
 

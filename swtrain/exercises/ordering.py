@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from ..errors import AnswerInvalid, Problem
 from ..fields import Option, Slug, Text, labels, unique_values
+from ..i18n import sentences
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_options, unknown_values, words
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class OrderingKind(ExerciseKind[Ordering, OrderingKey]):
             else:
                 line = msg("“{item}” belongs after “{before}”.", item=shown[item], before=shown[key.order[where - 1]])
             why = key.feedback.get(item)
-            notes.append(line + (" " + why.get(msg.language) if why else ""))
+            notes.append(sentences(line, why.get(msg.language) if why else None, msg=msg))
         return notes
 
     def answer_text(self, exercise: Ordering, value: Any, msg: Messages) -> str:
