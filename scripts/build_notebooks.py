@@ -200,10 +200,12 @@ def review_notebook() -> nbformat.NotebookNode:
         code(parameters, "parameters"),
         new_markdown_cell(
             "# Reviewing free-text answers · 评阅开放题答案\n\n"
-            "Score each answer against each rubric criterion and add a comment for the trainee. Every review is "
+            "For each rubric criterion, choose the level whose descriptor fits the answer, and add a comment for "
+            "the trainee. A blank answer is 0 and never appears here. Every review is "
             "saved as soon as you press **Save and next**; reopening the notebook resumes where you stopped. "
             "Run `swtrain grade` again to merge the reviews into the gradebook and the feedback pages.\n\n"
-            "请依据每一项评分标准为答案评分，并给学员写评语。按下 **保存并继续** 即保存；"
+            "请为每一项评分标准选出与答案相符的等级（每个等级都有描述），并给学员写评语。"
+            "空白答案记 0 分，不会出现在这里。按下 **保存并继续** 即保存；"
             "重新打开笔记本会从上次停下的地方继续。"
             "再次运行 `swtrain grade` 即可把评阅结果并入成绩册与反馈页面。"
         ),

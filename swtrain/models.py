@@ -203,14 +203,15 @@ Status = Literal["correct", "partial", "incorrect", "unanswered", "needs_review"
 
 
 class RubricLine(Frozen):
-    """A rubric criterion as a grade shows it, in the grade's language: its levels (points, descriptor), and
-    the points a person gave (the mean where two did)."""
+    """A rubric criterion as a grade shows it, in the grade's language: its levels (points, descriptor), the
+    points a person gave (the mean where two did) and their comments on it."""
 
     id: str
     text: str
     points: float
     levels: tuple[tuple[float, str], ...] = ()
     given: float | None = None
+    comments: tuple[str, ...] = ()  # what the reviewers wrote to the trainee about this criterion
 
     def level_given(self) -> str | None:
         """The descriptor of the level given (None when no level matches the points given)."""

@@ -196,6 +196,10 @@ def rubric_html(grade: ExerciseGrade, msg: Messages) -> str:
             given = (
                 f"<br><i>{escape(given)}{escape(msg(': {feedback}', feedback=descriptor)) if descriptor else ''}</i>"
             )
+        for comment in line.comments:
+            said = msg("Comment: {comment}", comment=comment)
+            given += f'<br><span class="swtrain-comment">{escape(said)}</span>'
+
         items.append(
             f"<li>{escape(line.text)} ({escape(points)}){given}"
             + (f'<ul class="swtrain-levels">{levels}</ul>' if levels else "")

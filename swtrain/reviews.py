@@ -155,15 +155,20 @@ def apply_reviews(
             )
         rubric = tuple(
             line.model_copy(
-                update={"given": round(sum(r.scores.get(line.id, 0.0) for _, r in fitting) / len(fitting), 4)}
+                update={
+                    "given": round(sum(r.scores.get(line.id, 0.0) for _, r in fitting) / len(fitting), 4),
+                    "comments": tuple(c for _, r in fitting if (c := r.comments.get(line.id, "").strip())),
+                }
             )
             for line in item.rubric
         )
-        texts = {line.id: line.text for line in item.rubric}
+        known = {line.id for line in item.rubric}
+        # a comment on a criterion the rubric no longer has is kept, as a line of its own
         lines = [
-            msg("{criterion}: {comment}", criterion=texts.get(criterion, criterion), comment=comment)
+            msg("{criterion}: {comment}", criterion=criterion, comment=comment)
             for _, review in fitting
             for criterion, comment in review.comments.items()
+            if criterion not in known and comment.strip()
         ]
         status: Status = "correct" if score >= item.max_score else "incorrect" if score <= 0 else "partial"
         exercises.append(

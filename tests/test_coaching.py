@@ -309,3 +309,11 @@ def test_a_blank_free_text_answer_is_0_not_waiting_in_grade_file_gradebook_feedb
     direct = grade(mini, load_key(mini, MINI_ROOT), answers("mini", {"plan": ""}))  # what practice mode shows
     assert direct.needs_review == 0 and direct.exercises[-1].score == 0
     assert direct.exercises[-1].feedback == (messages("en")("Not answered."),)
+
+
+def test_a_quoted_option_drops_its_closing_full_stop() -> None:
+    from swtrain.exercises.base import about
+
+    assert about("Close the case.", "Too early.", messages("en")) == "“Close the case”: Too early."
+    assert about("先评估风险。", "先做这个。", messages("zh")) == "“先评估风险”：先做这个。"
+    assert about("Ask: is she safe?", "Yes.", messages("en")) == "“Ask: is she safe?”: Yes."

@@ -172,5 +172,11 @@ def words(value: Any, labels: Mapping[str, str], joiner: str = "; ") -> str:
 
 
 def about(label: str, text: str, msg: Messages) -> str:
-    """A feedback line that names the option (or item) it is about: “label”: text."""
-    return msg("“{option}”: {feedback}", option=label, feedback=text)
+    """A feedback line that names the option (or item) it is about: “label”: text (a label's closing full stop
+    is left out, as a quotation inside a sentence drops it)."""
+    return msg("“{option}”: {feedback}", option=quoted(label), feedback=text)
+
+
+def quoted(label: str) -> str:
+    """An option's label as it reads inside quotation marks: without a closing full stop."""
+    return label.rstrip().removesuffix(".").removesuffix("。")

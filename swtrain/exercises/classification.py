@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from ..errors import AnswerInvalid, Problem
 from ..fields import Option, Slug, Text, labels, unique_values
 from ..i18n import plural
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_option, unknown_values, words
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_option, quoted, unknown_values, words
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -68,7 +68,7 @@ class ClassificationKind(ExerciseKind[Classification, ClassificationKey]):
         notes = []
         for item in items:
             if item in value and value[item] != key.answers[item]:
-                line = msg("“{item}” is not {category}.", item=items[item], category=categories[value[item]])
+                line = msg("“{item}” is not {category}.", item=quoted(items[item]), category=categories[value[item]])
                 if reveal:
                     line = msg(
                         "{first} {second}",

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from ..errors import Problem
 from ..fields import Option, Slug, Text, labels, unique_values
 from ..i18n import plural
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about, need_options, unknown_values, words
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about, need_options, quoted, unknown_values, words
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -74,7 +74,7 @@ class MultipleChoiceKind(ExerciseKind[MultipleChoice, MultipleChoiceKey]):
             for option in missed:
                 why = key.feedback.get(option)
                 notes.append(
-                    msg("Also right: “{option}”", option=shown[option])
+                    msg("Also right: “{option}”", option=quoted(shown[option]))
                     + (msg(": {feedback}", feedback=why.get(msg.language)) if why else "")
                 )
         elif missed:

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from ..errors import AnswerInvalid, Problem
 from ..fields import Option, Slug, Text, labels, unique_values
 from ..i18n import sentences
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_options, unknown_values, words
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_options, quoted, unknown_values, words
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -103,11 +103,12 @@ class OrderingKind(ExerciseKind[Ordering, OrderingKey]):
         for item in out_of_place(answer, key.order):
             where = key.order.index(item)
             if not reveal:
-                line = msg("“{item}” is out of place.", item=shown[item])
+                line = msg("“{item}” is out of place.", item=quoted(shown[item]))
             elif where == 0:
-                line = msg("“{item}” comes first.", item=shown[item])
+                line = msg("“{item}” comes first.", item=quoted(shown[item]))
             else:
-                line = msg("“{item}” belongs after “{before}”.", item=shown[item], before=shown[key.order[where - 1]])
+                before = quoted(shown[key.order[where - 1]])
+                line = msg("“{item}” belongs after “{before}”.", item=quoted(shown[item]), before=before)
             why = key.feedback.get(item)
             notes.append(sentences(line, why.get(msg.language) if why else None, msg=msg))
         return notes

@@ -23,7 +23,7 @@ from pydantic import Field, field_validator, model_validator
 from ..errors import AnswerInvalid, Problem
 from ..fields import Frozen, Slug, Text
 from ..i18n import plural
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, words
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, quoted, words
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -331,7 +331,7 @@ def grade_path(scenario: Scenario, key: ScenarioKey, path: list[str], msg: Messa
 
 def decision_text(step: int, choice: str, labels: Mapping[str, str], key: ScenarioKey, msg: Messages) -> str:
     """One decision in words, with the key's feedback on it: 2. “Ask what she knows” · feedback."""
-    text = msg("{step}. “{choice}”", step=step, choice=labels[choice])
+    text = msg("{step}. “{choice}”", step=step, choice=quoted(labels[choice]))
     return text + (
         msg(": {feedback}", feedback=key.feedback[choice].get(msg.language)) if choice in key.feedback else ""
     )

@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 from ..errors import AnswerInvalid, Problem, ScoringError, SwtrainError, did_you_mean
 from ..fields import Option, Slug, Text, labels, unique_values
 from ..i18n import plural
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about, quoted
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -298,7 +298,7 @@ def grade_steps(exercise: Screening, key: ScreeningKey, answer: Answer, msg: Mes
     if answer.next_step == wanted:
         earned += weights["next"]
     elif answer.next_step is not None and reveal:
-        notes.append(msg("The next step: “{step}”", step=labels(exercise.next_steps, lang)[wanted]))
+        notes.append(msg("The next step: “{step}”", step=quoted(labels(exercise.next_steps, lang)[wanted])))
     if answer.next_step is not None and answer.next_step in key.feedback:
         chosen = labels(exercise.next_steps, lang)[answer.next_step]
         notes.append(about(chosen, key.feedback[answer.next_step].get(lang), msg))

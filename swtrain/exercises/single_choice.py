@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from ..errors import Problem
 from ..fields import Option, Slug, Text, labels, unique_values
-from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about, need_option, unknown_values, words
+from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about, need_option, quoted, unknown_values, words
 
 if TYPE_CHECKING:
     from ..i18n import Messages
@@ -48,7 +48,7 @@ class OneRightOption(ExerciseKind[Any, Any]):
         if chosen != key.answer and reveal:
             why = key.feedback.get(key.answer)
             notes.append(
-                msg("The answer: “{answer}”", answer=shown[key.answer])
+                msg("The answer: “{answer}”", answer=quoted(shown[key.answer]))
                 + (msg(": {feedback}", feedback=why.get(msg.language)) if why else "")
             )
         return (1.0 if chosen == key.answer else 0.0), notes

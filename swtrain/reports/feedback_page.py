@@ -9,9 +9,11 @@ from .. import render
 from ..i18n import Messages, messages
 from ..models import Case, Grade, Responses
 
+# A Latin face first on an English page (a CJK face would draw “quotes” full width), a CJK face first in Chinese.
 _PAGE_CSS = (
-    "body{font-family:'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',system-ui,sans-serif;"
+    "body{font-family:'Segoe UI',Roboto,'Helvetica Neue',Arial,'Liberation Sans','Noto Sans CJK SC',sans-serif;"
     "max-width:860px;margin:24px auto;padding:0 16px;line-height:1.6;color:#18181b}"
+    "html[lang=zh] body{font-family:'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif}"
     "table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;vertical-align:top}"
 )
 

@@ -133,7 +133,7 @@ class ReviewPanel:
         unchosen = [c for c in item.criteria if self.scores[c.id].value is None]
         if unchosen:
             lang = self.msg.language
-            what = "; ".join(c.description.get(lang) for c in unchosen)
+            what = "\n".join(c.description.get(lang) for c in unchosen)  # one criterion per line
             self.status.value = render.error_box(self.msg("Choose a level for every criterion."), what)
             return
         review = Review(
