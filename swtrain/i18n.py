@@ -126,6 +126,11 @@ def sentences(first: str, *more: str | None, msg: Messages) -> str:
     return text
 
 
+def separator(msg: Messages) -> str:
+    """What separates the items of a list on one line: "; " in English, "；" in Chinese."""
+    return msg("; ")
+
+
 def figure(value: float) -> str:
     """A score or points value as people read it: at most two decimals, no trailing zeros (1.33, 2, 0.5)."""
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")

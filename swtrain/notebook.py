@@ -23,7 +23,7 @@ from . import render
 from .cases import load_case, load_key
 from .errors import SwtrainError, UnknownMode
 from .grading import grade, grade_exercise
-from .i18n import available_languages, check_language, known_or_english, messages
+from .i18n import available_languages, check_language, known_or_english, messages, separator
 from .models import AnswerValue, Case, Chart, ExerciseGrade, Key, Responses, Section
 from .store import FileStore, ResponseStore, check_trainee_id
 from .variants import derive_variant
@@ -119,7 +119,7 @@ class CaseSession:
     def _show_elsewhere_note(self) -> None:
         if self._elsewhere_note is None:
             return
-        shown = "; ".join(
+        shown = separator(self.msg).join(
             f"{self._position(e) + 1}. {self.case.exercise(e).title.get(self.msg.language)}"
             for e in self.saved_elsewhere
         )

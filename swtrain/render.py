@@ -39,12 +39,29 @@ def _markdown() -> Any:
 # CommonMark does not close `**` between a full-width colon and a Chinese character
 # ("**医院：**一座" stays literal), a common way to write a label in Chinese; the
 # colon is moved outside the bold, which reads the same.
-_PUNCT_BEFORE_CLOSING = re.compile(r"\*\*([^*\s][^*\n]*?)([：；，。！？、])\*\*(?=[^\s*])")
+_CLOSING_PUNCTUATION = "：；，。！？、"
+
+
+def _bold_punctuation_outside(text: str) -> str:
+    """Each paragraph's `**` marks taken in pairs from the left, as an author writes them; a bold text that
+    ends in full-width punctuation right before a character has the mark moved outside ("**医院：**一座" ->
+    "**医院**：一座"). A paragraph with an odd number of marks is left as it is."""
+    paragraphs = re.split(r"(\n\s*\n)", text)
+    for number in range(0, len(paragraphs), 2):
+        parts = paragraphs[number].split("**")
+        if len(parts) % 2 == 0:
+            continue
+        for i in range(1, len(parts), 2):
+            bold, after = parts[i], parts[i + 1]
+            if len(bold) > 1 and bold[-1] in _CLOSING_PUNCTUATION and after and not after[0].isspace():
+                parts[i], parts[i + 1] = bold[:-1], bold[-1] + after
+        paragraphs[number] = "**".join(parts)
+    return "".join(paragraphs)
 
 
 def markdown(text: str) -> str:
     """Case markdown as HTML; raw HTML in it is shown as text, not run."""
-    return str(_markdown()(_PUNCT_BEFORE_CLOSING.sub(r"**\1**\2", text)))
+    return str(_markdown()(_bold_punctuation_outside(text)))
 
 
 def content_note(note: Text | None, msg: Messages) -> str:

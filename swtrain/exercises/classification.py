@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from ..errors import AnswerInvalid, Problem
 from ..fields import Option, Slug, Text, labels, unique_values
-from ..i18n import plural
+from ..i18n import plural, separator
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_option, quoted, unknown_values, words
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class ClassificationKind(ExerciseKind[Classification, ClassificationKey]):
             return str(value)
         items = labels(exercise.items, msg.language)
         categories = labels(exercise.categories, msg.language)
-        return "; ".join(f"{words(k, items)} → {words(v, categories)}" for k, v in value.items())
+        return separator(msg).join(f"{words(k, items)} → {words(v, categories)}" for k, v in value.items())
 
     def demo_answer(
         self,

@@ -21,7 +21,7 @@ from pydantic import Field, field_validator
 
 from ..errors import AnswerInvalid, Problem
 from ..fields import Frozen, Option, Text, has_ideographs, labels, unique_values
-from ..i18n import sentences
+from ..i18n import sentences, separator
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, need_option, unknown_values
 
 if TYPE_CHECKING:
@@ -198,11 +198,9 @@ def describe(value: Mapping[str, Any], systems: Mapping[str, str], centre: str, 
     parts = []
     for system, link in value.items():
         found = link if isinstance(link, dict) else {}
-        parts.append(
-            f"{systems.get(system, system)}: {kinds.get(found.get('kind', ''), '?')}, "
-            f"{flows.get(found.get('flow', ''), '?')}"
-        )
-    return "; ".join(parts)
+        kind, flow = kinds.get(found.get("kind", ""), "?"), flows.get(found.get("flow", ""), "?")
+        parts.append(msg("{system}: {kind}, {flow}", system=systems.get(system, system), kind=kind, flow=flow))
+    return separator(msg).join(parts)
 
 
 #: How each kind of link is drawn: stroke width and dash pattern.

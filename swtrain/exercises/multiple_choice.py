@@ -10,7 +10,7 @@ from pydantic import Field, field_validator
 
 from ..errors import Problem
 from ..fields import Option, Slug, Text, labels, unique_values
-from ..i18n import plural
+from ..i18n import plural, separator
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about, need_options, quoted, unknown_values, words
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class MultipleChoiceKind(ExerciseKind[MultipleChoice, MultipleChoiceKey]):
         return exercise.options, frozenset(key.answers), True
 
     def answer_text(self, exercise: MultipleChoice, value: Any, msg: Messages) -> str:
-        return words(value, labels(exercise.options, msg.language))
+        return words(value, labels(exercise.options, msg.language), separator(msg))
 
     def demo_answer(
         self,

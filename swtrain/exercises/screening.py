@@ -17,7 +17,7 @@ from pydantic import Field, field_validator
 
 from ..errors import AnswerInvalid, Problem, ScoringError, SwtrainError, did_you_mean
 from ..fields import Option, Slug, Text, labels, unique_values
-from ..i18n import plural
+from ..i18n import plural, separator
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about, quoted
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ class ScreeningKind(ExerciseKind[Screening, ScreeningKey]):
         steps = labels(exercise.next_steps, msg.language)
         if result.get("next") in steps:
             parts.append(msg("Next step: {step}", step=steps[result["next"]]))
-        return "; ".join(parts)
+        return separator(msg).join(parts)
 
     def demo_answer(
         self, exercise: Screening, key: ScreeningKey, variant: int, right: bool, language: str, rng: random.Random

@@ -13,7 +13,7 @@ from ..models import Case, Grade, Responses
 _PAGE_CSS = (
     "body{font-family:'Segoe UI',Roboto,'Helvetica Neue',Arial,'Liberation Sans','Noto Sans CJK SC',sans-serif;"
     "max-width:860px;margin:24px auto;padding:0 16px;line-height:1.6;color:#18181b}"
-    "html[lang=zh] body{font-family:'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif}"
+    "html:lang(zh) body{font-family:'Noto Sans CJK SC','Noto Sans SC','PingFang SC','Microsoft YaHei',sans-serif}"
     "table{border-collapse:collapse}td,th{padding:2px 8px;text-align:left;vertical-align:top}"
 )
 
