@@ -170,7 +170,8 @@ def exercise_grade(grade: ExerciseGrade, msg: Messages, answer: str = "") -> str
     )
     notes = "".join(f"<li>{escape(line)}</li>" for line in grade.feedback)
     label = escape(msg("Your answer:"))
-    answer_html = f"<p><b>{label}</b> {escape(answer)}</p>" if answer else ""
+    # a written answer keeps its line breaks (its numbered steps, its paragraphs)
+    answer_html = f'<p style="white-space:pre-line"><b>{label}</b> {escape(answer)}</p>' if answer else ""
     return (
         f'<div class="swtrain-feedback swtrain-{grade.status}" style="{STYLE[style]}">'
         f"{answer_html}<b>{escape(score)}</b><ul>{notes}</ul>{debrief_table(grade, msg)}"
