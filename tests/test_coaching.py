@@ -317,3 +317,7 @@ def test_a_quoted_option_drops_its_closing_full_stop() -> None:
     assert about("Close the case.", "Too early.", messages("en")) == "“Close the case”: Too early."
     assert about("先评估风险。", "先做这个。", messages("zh")) == "“先评估风险”：先做这个。"
     assert about("Ask: is she safe?", "Yes.", messages("en")) == "“Ask: is she safe?”: Yes."
+    # a label that is a quotation is quoted once
+    assert about('"That isn\'t true, sweetheart."', "Kind.", messages("en")) == "“That isn't true, sweetheart”: Kind."
+    assert about("“这不是真的，宝贝。”", "好意。", messages("zh")) == "“这不是真的，宝贝”：好意。"
+    assert about('"Yes" or "no"', "Closed.", messages("en")) == '“"Yes" or "no"”: Closed.'

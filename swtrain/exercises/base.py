@@ -178,5 +178,12 @@ def about(label: str, text: str, msg: Messages) -> str:
 
 
 def quoted(label: str) -> str:
-    """An option's label as it reads inside quotation marks: without a closing full stop."""
-    return label.rstrip().removesuffix(".").removesuffix("。")
+    """An option's label as it reads inside quotation marks: without a closing full stop, and without the
+    quotation marks of a label that is itself a quotation (the feedback line adds its own)."""
+    text = label.strip()
+    for opening, closing in (('"', '"'), ("“", "”"), ("'", "'")):
+        inner = text[1:-1]
+        if len(text) > 2 and text[0] == opening and text[-1] == closing and closing not in inner:
+            text = inner.strip()
+            break
+    return text.removesuffix(".").removesuffix("。")
