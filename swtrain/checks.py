@@ -5,7 +5,9 @@ empty); key gaps (an auto-graded exercise without a valid key, a key for an
 exercise that does not exist); anonymisation (swtrain.anonymise); a case
 marked distressing without a content note; datasets (a CSV file that does not
 fit its declared columns, a chart naming a column that is not declared, an
-identifier in a cell). Every case folder is checked in
+identifier in a cell); Markdown that would not show as its author meant
+(swtrain.markdown_text: marks shown as typed, a table that stays lines of `|`).
+Every case folder is checked in
 full: one finding never hides the next file's. Item-writing cues in choice
 items (swtrain.item_cues) are warnings: they fail only `check --strict`.
 """
@@ -24,8 +26,9 @@ from . import datasets
 from .anonymise import findings as anonymisation_findings
 from .cases import CASE_FILE, KEY_FILE, case_problems, key_problems, load_case_file, load_key_file
 from .errors import CaseInvalid, DataFileError, DatasetInvalid, KeyInvalid, Problem, nearest_line
-from .fields import REQUIRED_LANGUAGES
+from .fields import REQUIRED_LANGUAGES, tidy_cjk
 from .item_cues import cue_warnings
+from .markdown_text import is_markdown_field, plain_text_problems, problems
 from .models import Case, Key
 from .yamlfile import read_yaml
 
@@ -126,6 +129,7 @@ def _load(
         found.extend(
             Finding(path, nearest_line(lines, field), field, message) for message in anonymisation_findings(text)
         )
+        found.extend(_markdown_findings(path, lines, field, text))
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
@@ -187,3 +191,29 @@ def _strings(data: Any, path: str) -> Iterator[tuple[str, str]]:
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from _strings(value, f"{path}.{index}" if path else str(index))
+
+
+def _markdown_findings(path: Path, lines: dict[str, int], field: str, text: str) -> Iterator[Finding]:
+    """Markdown in one text that a trainee would see other than its author meant, at the line it is on."""
+    shown = tidy_cjk(text)  # as the case's models hold it
+    found = problems(shown) if is_markdown_field(path.name, field) else plain_text_problems(shown)
+    if not found:
+        return
+    file_lines = path.read_text(encoding="utf-8").splitlines()
+    start = nearest_line(lines, field) or 1
+    for problem in found:
+        yield Finding(path, _line_in_file(file_lines, start, shown, problem.line), field, problem.message)
+
+
+def _line_in_file(file_lines: list[str], start: int, text: str, line: int) -> int:
+    """The file's line (from 1) holding line `line` of a text that starts at line `start`: the text's
+    lines are found in order (a folded or quoted text may differ in spaces and escapes); `start` if lost."""
+    at = start - 1
+    for row in text.splitlines()[:line]:
+        key = row.strip()[:8]
+        if not key:
+            continue
+        at = next((i for i in range(at, len(file_lines)) if key in file_lines[i]), -1)
+        if at < 0:
+            return start
+    return at + 1

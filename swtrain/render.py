@@ -7,8 +7,6 @@ escaped; every value a trainee wrote is escaped.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -16,6 +14,7 @@ from .exercises import kind_of
 from .fields import Text
 from .grading import is_blank
 from .i18n import Messages, figure, plural
+from .markdown_text import to_html
 from .models import Case, Exercise, ExerciseGrade, Grade, Interview, Section
 
 STYLE = {
@@ -29,39 +28,19 @@ STYLE = {
 }
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> Any:
-    import mistune
-
-    return mistune.create_markdown(escape=True)
-
-
-# CommonMark does not close `**` between a full-width colon and a Chinese character
-# ("**医院：**一座" stays literal), a common way to write a label in Chinese; the
-# colon is moved outside the bold, which reads the same.
-_CLOSING_PUNCTUATION = "：；，。！？、"
-
-
-def _bold_punctuation_outside(text: str) -> str:
-    """Each paragraph's `**` marks taken in pairs from the left, as an author writes them; a bold text that
-    ends in full-width punctuation right before a character has the mark moved outside ("**医院：**一座" ->
-    "**医院**：一座"). A paragraph with an odd number of marks is left as it is."""
-    paragraphs = re.split(r"(\n\s*\n)", text)
-    for number in range(0, len(paragraphs), 2):
-        parts = paragraphs[number].split("**")
-        if len(parts) % 2 == 0:
-            continue
-        for i in range(1, len(parts), 2):
-            bold, after = parts[i], parts[i + 1]
-            if len(bold) > 1 and bold[-1] in _CLOSING_PUNCTUATION and after and not after[0].isspace():
-                parts[i], parts[i + 1] = bold[:-1], bold[-1] + after
-        paragraphs[number] = "**".join(parts)
-    return "".join(paragraphs)
+# Markdown tables carry no style of their own; in a widget no page style reaches them either.
+_TABLE_CSS = (
+    "<style>.swtrain-markdown table{border-collapse:collapse;margin:8px 0}"
+    ".swtrain-markdown th,.swtrain-markdown td{border:1px solid #d4d4d8;padding:4px 10px;text-align:left;"
+    "vertical-align:top}.swtrain-markdown th{background:#f4f4f5;font-weight:600}</style>"
+)
 
 
 def markdown(text: str) -> str:
     """Case markdown as HTML; raw HTML in it is shown as text, not run."""
-    return str(_markdown()(_bold_punctuation_outside(text)))
+    html = to_html(text)
+    style = _TABLE_CSS if "<table>" in html else ""
+    return f'{style}<div class="swtrain-markdown">{html}</div>'
 
 
 def content_note(note: Text | None, msg: Messages) -> str:

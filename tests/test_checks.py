@@ -143,3 +143,21 @@ def test_seed_names_are_found_in_the_usual_pinyin_orders_and_spellings() -> None
 )
 def test_rules_keep_their_checks(text: str, count: int) -> None:
     assert len(findings(text)) == count
+
+
+def test_a_markdown_finding_names_the_line_it_is_on_in_a_long_text(tmp_path: Path) -> None:
+    """Two tables in one text, the second broken: the finding is at its own --- line, not the first table's."""
+    folder = tmp_path / "passes"
+    folder.mkdir()
+    (folder / "key.yaml").write_text((TESTS / "data/check/passes/key.yaml").read_text(encoding="utf-8"), "utf-8")
+    body = (
+        "    body:\n      en: |\n        First:\n\n        | a | b |\n        |---|---|\n        | 1 | 2 |\n\n"
+        "        Then:\n\n        | a | b | c |\n        |---|---|\n        | 1 | 2 | 3 |\n      zh: 一位母亲。\n"
+    )
+    case = (TESTS / "data/check/passes/case.yaml").read_text(encoding="utf-8")
+    old = next(line for line in case.splitlines(keepends=True) if line.startswith("    body:"))
+    (folder / "case.yaml").write_text(case.replace(old, body), encoding="utf-8")
+    [found] = check_case_dir(folder)
+    lines = (folder / "case.yaml").read_text(encoding="utf-8").splitlines()
+    assert found.field == "sections.0.body.en" and lines[found.line - 1] == "        |---|---|"  # type: ignore[operator]
+    assert found.line == lines.index("    body:") + 12 and "the header has 3 cells" in found.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -85,14 +86,17 @@ def test_case_markdown_is_escaped() -> None:
 @pytest.mark.parametrize(
     ("text", "html"),
     [
-        ("**医院：**一座大城市。", "<strong>医院</strong>：一座大城市。"),
-        ("- **资源；**其他", "<li><strong>资源</strong>；其他</li>"),
+        # bold as written, its full-width punctuation included (CommonMark alone would show the marks as typed)
+        ("**医院：**一座大城市。", "<strong>医院：</strong>一座大城市。"),
+        ("- **资源；**其他", "<li><strong>资源；</strong>其他</li>"),
         ("她叫**小雨（化名）**，九岁。", "她叫<strong>小雨（化名）</strong>，九岁。"),
         ("**Hospital:** a city", "<strong>Hospital:</strong> a city"),
         # a closing ** is not taken for an opener: the second pair keeps its own text
         ("**父亲**多年来在外打工，这次陪他来看病。**母亲**留在老家。", "看病。<strong>母亲</strong>留在老家。"),
         ("类型：**紧密的关系**指亲近的；**薄弱的关系**指较弱的；", "；<strong>薄弱的关系</strong>指较弱的；"),
-        ("**资源；**其他，**医院：**一座", "<strong>资源</strong>；其他，<strong>医院</strong>：一座"),
+        ("**资源；**其他，**医院：**一座", "<strong>资源；</strong>其他，<strong>医院：</strong>一座"),
+        ("**家庭。**父亲三十七八岁", "<strong>家庭。</strong>父亲三十七八岁"),
+        ("他冲东东吼：*“你想让肾病更重吗？”*", "吼：<em>“你想让肾病更重吗？”</em>"),
     ],
 )
 def test_bold_labels_ending_in_chinese_punctuation_render(text: str, html: str) -> None:
@@ -101,29 +105,67 @@ def test_bold_labels_ending_in_chinese_punctuation_render(text: str, html: str) 
     assert html in markdown(text)
 
 
-def test_every_bold_text_of_every_shipped_case_renders() -> None:
-    """No `**` is left over in any text of casedata/ (not the mini cases this module's fixture points at), as
-    readers of either language would see it: every string of every case and key file that has one."""
+class _ShownText(HTMLParser):
+    """The text a reader sees in rendered HTML, outside code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.code = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.code += tag in ("code", "pre", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.code -= tag in ("code", "pre", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.code:
+            self.parts.append(data)
+
+
+def shown_text(html: str) -> str:
+    reader = _ShownText()
+    reader.feed(html)
+    return "".join(reader.parts)
+
+
+def test_every_markdown_text_of_every_shipped_case_renders() -> None:
+    """No Markdown syntax is left over in any text of casedata/ (not the mini cases this module's fixture points
+    at), as readers of either language would see it, rendered where Markdown is and as typed elsewhere: no `**`
+    or `__`, no `|---|` line of a table that stayed text, no `#` at a line's start; and the tables of the three
+    group-work cases are tables."""
     import yaml
 
+    from swtrain.fields import tidy_cjk
+    from swtrain.markdown_text import is_markdown_field
     from swtrain.render import markdown
 
     from .conftest import ROOT
 
     def strings(node: object, where: str) -> list[tuple[str, str]]:
         if isinstance(node, dict):
-            return [found for key, value in node.items() for found in strings(value, f"{where}.{key}")]
+            return [found for key, value in node.items() for found in strings(value, f"{where}{key}.")]
         if isinstance(node, list):
-            return [found for index, value in enumerate(node) for found in strings(value, f"{where}.{index}")]
-        return [(where, node)] if isinstance(node, str) and "**" in node else []
+            return [found for index, value in enumerate(node) for found in strings(value, f"{where}{index}.")]
+        return [(where.rstrip("."), node)] if isinstance(node, str) and any(mark in node for mark in "*_|#") else []
 
     files = sorted((ROOT / "casedata").glob("*/*.yaml"))
-    checked = 0
+    checked, tables = 0, set()
     for path in files:
-        for where, text in strings(yaml.safe_load(path.read_text(encoding="utf-8")), path.parent.name):
+        for field, text in strings(yaml.safe_load(path.read_text(encoding="utf-8")), ""):
+            where = f"{path.parent.name}/{path.name}: {field}"
+            html = markdown(tidy_cjk(text)) if is_markdown_field(path.name, field) else ""
+            shown = shown_text(html) if html else text
             checked += 1
-            assert "**" not in markdown(text), (where, markdown(text))
+            assert "**" not in shown and "__" not in shown, (where, shown)
+            assert "|---" not in shown.replace(" ", "") and "---|" not in shown.replace(" ", ""), (where, shown)
+            assert not any(line.lstrip().startswith("#") for line in shown.splitlines()), (where, shown)
+            if "<table>" in html:
+                tables.add((path.parent.name, field.rsplit(".", 1)[-1]))
     assert len(files) >= 18 and checked > 50
+    cases = ("elderly-self-management", "kidney-ward-group", "community-diabetes-groups")
+    assert {(case, language) for case in cases for language in ("en", "zh")} <= tables
 
 
 def test_assessed_mode_needs_no_key_and_gives_no_feedback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
