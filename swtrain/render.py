@@ -28,11 +28,12 @@ STYLE = {
 }
 
 
-# Markdown tables carry no style of their own; in a widget no page style reaches them either.
+# Markdown tables carry no style of their own; in a widget no page style reaches them either. A cell is at
+# least five characters wide so that a short Chinese name ("支持性小组") is not broken over two lines.
 _TABLE_CSS = (
     "<style>.swtrain-markdown table{border-collapse:collapse;margin:8px 0}"
     ".swtrain-markdown th,.swtrain-markdown td{border:1px solid #d4d4d8;padding:4px 10px;text-align:left;"
-    "vertical-align:top}.swtrain-markdown th{background:#f4f4f5;font-weight:600}</style>"
+    "vertical-align:top;line-height:1.5;min-width:5em}.swtrain-markdown th{background:#f4f4f5;font-weight:600}</style>"
 )
 
 
