@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,92 @@ def test_seed_names_are_found_in_the_usual_pinyin_orders_and_spellings() -> None
 )
 def test_rules_keep_their_checks(text: str, count: int) -> None:
     assert len(findings(text)) == count
+
+
+# --- a case author's mistakes, said so that a lecturer can fix them -------------------------------------------
+
+
+def copy_of_passes(tmp_path: Path, modules: bool = True) -> Path:
+    """The passes fixture in a case data folder of its own (with the fixtures' modules.yaml unless not)."""
+    folder = tmp_path / "casedata" / "passes"
+    shutil.copytree(TESTS / "data" / "check" / "passes", folder)
+    if modules:
+        shutil.copy(TESTS / "data" / "check" / "modules.yaml", folder.parent / "modules.yaml")
+    return folder
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_module_not_in_modules_yaml_names_the_file_the_modules_and_the_nearest(tmp_path: Path) -> None:
+    folder = copy_of_passes(tmp_path)
+    replace(folder / "case.yaml", "module: test-module", "module: test-modul")
+    (finding,) = check_case_dir(folder)
+    assert (finding.line, finding.field) == (3, "module")
+    assert finding.message == (
+        f"found 'test-modul', expected a module listed in {folder.parent / 'modules.yaml'}: test-module. "
+        "A case of another module is in no notebook and on no index page. Did you mean 'test-module'?"
+    )
+
+
+def test_a_module_far_from_every_listed_one_is_told_how_to_add_it(tmp_path: Path) -> None:
+    folder = copy_of_passes(tmp_path)
+    replace(folder / "case.yaml", "module: test-module", "module: discharge-planning")
+    (finding,) = check_case_dir(folder)
+    assert finding.message.endswith(f"Or add the module to {folder.parent / 'modules.yaml'}.")
+
+
+def test_a_case_folder_with_no_modules_yaml_beside_it_is_a_finding(tmp_path: Path) -> None:
+    folder = copy_of_passes(tmp_path, modules=False)
+    (finding,) = check_case_dir(folder)
+    assert finding.field == "module"
+    assert "there is no such file" in finding.message and "beside modules.yaml" in finding.message
+
+
+def test_a_broken_modules_yaml_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    folder = copy_of_passes(tmp_path)
+    replace(folder.parent / "modules.yaml", "  - id: test-module", "  - id: Test-Module")
+    (finding,) = check_case_dir(folder)
+    assert finding.path == folder.parent / "modules.yaml"
+    assert "found 'Test-Module', expected an id of lower-case letters, digits and hyphens" in finding.message
+
+
+def test_the_command_prints_the_module_finding_and_exits_1() -> None:
+    folder = TESTS / "data" / "check" / "module-not-listed"
+    result = CliRunner().invoke(main, ["check", str(folder)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "module: found 'test-modul', expected a module listed in" in result.output
+    assert "Did you mean 'test-module'?" in result.output
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "yaml-percent-needs-quotes",
+        "yaml-colon-needs-quotes",
+        "yaml-hash-needs-quotes",
+        "yaml-unclosed-brace",
+        "language-key-cut-at-comma",
+    ],
+)
+def test_the_line_a_finding_says_to_write_makes_the_file_pass(name: str, tmp_path: Path) -> None:
+    folder = tmp_path / "casedata" / name
+    shutil.copytree(TESTS / "data" / "check" / name, folder)
+    shutil.copy(TESTS / "data" / "check" / "modules.yaml", folder.parent)
+    (finding,) = check_case_dir(folder)
+    advice = finding.message.split("Write: ")[-1].split("Put the whole text in quotes: ")[-1]
+    lines = finding.path.read_text(encoding="utf-8").splitlines()
+    assert finding.line is not None
+    old = lines[finding.line - 1]
+    if name == "language-key-cut-at-comma":  # the advice is the one text; the line holds both
+        key = advice.split(":")[0]
+        start = old.index(f"{key}: ")
+        end = old.index(", zh:")
+        lines[finding.line - 1] = old[:start] + advice + old[end:].replace(", carer", "", 1)
+    else:
+        lines[finding.line - 1] = old[: len(old) - len(old.lstrip())] + advice
+    finding.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert check_case_dir(folder) == []
