@@ -179,7 +179,8 @@ def load_key(case: Case, root: Path | None = None) -> Key:
     if not path.is_file():
         raise KeyNotFound(
             f"Case {case.id!r} has no key file ({path}).",
-            "Practice and feedback modes need the key; assessed mode does not.",
+            "Practice and feedback modes need the key; assessed mode does not. Grading needs it too: grade in the "
+            "instructor's copy of the course (or set SWTRAIN_CASEDATA to its casedata folder).",
         )
     return _load_key_cached(path, path.stat().st_mtime, case)
 

@@ -233,3 +233,14 @@ def test_the_line_a_finding_says_to_write_makes_the_file_pass(name: str, tmp_pat
         lines[finding.line - 1] = old[: len(old) - len(old.lstrip())] + advice
     finding.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert check_case_dir(folder) == []
+
+
+def test_a_key_saved_as_gbk_names_the_line_and_how_to_save_it(tmp_path: Path) -> None:
+    # written here, not committed: every file of the repository is UTF-8
+    folder = copy_of_passes(tmp_path)
+    key = folder / "key.yaml"
+    key.write_bytes(key.read_text(encoding="utf-8").encode("gbk"))
+    (finding,) = check_case_dir(folder)
+    assert (finding.path, finding.line, finding.field) == (key, 8, "")
+    assert str(finding).startswith(f"{key}:8: found 'a character that is not UTF-8 (byte 153)', expected a file")
+    assert "Save the file again with the encoding UTF-8" in finding.message
