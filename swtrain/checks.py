@@ -63,14 +63,16 @@ def check_case_dir(folder: Path) -> list[Finding]:
     if not case_path.is_file():
         return [Finding(case_path, None, "", "no case.yaml in this folder")]
     found: list[Finding] = []
-    case, case_lines = _load(case_path, Case, CaseInvalid, found)
+    case, case_lines, case_data = _load(case_path, Case, CaseInvalid, found)
     if case is not None:
         # what the schema cannot see: undeclared data in charts, unknown instruments, broken scenarios
         found.extend(_finding(case_path, p, case_lines) for p in case_problems(case))
-        found.extend(_module_findings(case, case_path, case_lines))
+    module = case_data.get("module")
+    if isinstance(module, str) and not any(f.field == "module" for f in found):  # even if the rest is not valid yet
+        found.extend(_module_findings(module, case_path, case_lines))
     key_path = folder / KEY_FILE
     if key_path.is_file():
-        key, key_lines = _load(key_path, Key, KeyInvalid, found)
+        key, key_lines, _ = _load(key_path, Key, KeyInvalid, found)
         if case is not None and key is not None:
             found.extend(_finding(key_path, p, key_lines) for p in key_problems(case, key))
     if case is not None and case.id != folder.name:
@@ -107,7 +109,7 @@ def _finding(path: Path, problem: Problem, lines: dict[str, int] | None = None) 
     return Finding(path, line, problem.field, problem.sentence())
 
 
-def _module_findings(case: Case, case_path: Path, lines: dict[str, int]) -> Iterator[Finding]:
+def _module_findings(module: str, case_path: Path, lines: dict[str, int]) -> Iterator[Finding]:
     """The case's module, if the modules.yaml beside the case folders does not list it: such a case is in no
     module notebook and on no index page."""
     root = case_path.parent.parent
@@ -117,7 +119,7 @@ def _module_findings(case: Case, case_path: Path, lines: dict[str, int]) -> Iter
             case_path,
             line,
             "module",
-            f"found {case.module!r}, expected a module listed in {root / MODULES_FILE}, but there is no such file. "
+            f"found {module!r}, expected a module listed in {root / MODULES_FILE}, but there is no such file. "
             "Keep each case folder in the case data folder (casedata/), beside modules.yaml.",
         )
         return
@@ -126,13 +128,13 @@ def _module_findings(case: Case, case_path: Path, lines: dict[str, int]) -> Iter
     except DataFileError as exc:
         yield from (_finding(exc.path, p) for p in exc.problems)
         return
-    if case.module not in known:
-        hint = did_you_mean(case.module, known) or f"Or add the module to {root / MODULES_FILE}."
+    if module not in known:
+        hint = did_you_mean(module, known) or f"Or add the module to {root / MODULES_FILE}."
         yield Finding(
             case_path,
             line,
             "module",
-            f"found {case.module!r}, expected a module listed in {root / MODULES_FILE}: {', '.join(sorted(known))}. "
+            f"found {module!r}, expected a module listed in {root / MODULES_FILE}: {', '.join(sorted(known))}. "
             f"A case of another module is in no notebook and on no index page. {hint}",
         )
 
@@ -155,13 +157,14 @@ def _dataset_findings(case: Case, folder: Path) -> Iterator[Finding]:
 
 def _load(
     path: Path, model: type[Case] | type[Key], error: type[DataFileError], found: list[Finding]
-) -> tuple[Any, dict[str, int]]:
-    """The validated file (None if it is not valid) and its line map; every problem goes to `found`."""
+) -> tuple[Any, dict[str, int], dict[str, Any]]:
+    """The validated file (None if it is not valid), its line map and its data as read ({} if it is not YAML);
+    every problem goes to `found`."""
     try:
         data, lines = read_yaml(path, error)
     except DataFileError as exc:
         found.extend(_finding(path, p) for p in exc.problems)
-        return None, {}
+        return None, {}, {}
     if data.get("schema_version") is None:  # the model would take 1; the loaders insist on it
         found.append(
             Finding(path, 1, "schema_version", "found nothing, expected 1. Start the file with: schema_version: 1")
@@ -175,12 +178,12 @@ def _load(
             Finding(path, nearest_line(lines, field), field, message) for message in anonymisation_findings(text)
         )
     try:
-        return model.model_validate(data), lines
+        return model.model_validate(data), lines, data
     except ValidationError as exc:
         reported = {g.field for g in gaps}
         problems = error.from_validation_error(path, exc, lines).problems
         found.extend(_finding(path, p) for p in problems if not any(p.field.startswith(field) for field in reported))
-        return None, lines
+        return None, lines, data
 
 
 def _bilingual_gaps(data: Any, path: str, file: Path, lines: dict[str, int]) -> Iterator[Finding]:
