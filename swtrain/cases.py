@@ -24,6 +24,7 @@ from .errors import (
     KeyNotFound,
     Problem,
     SchemaVersionMismatch,
+    did_you_mean,
     nearest_line,
 )
 from .exercises import kind_of
@@ -131,16 +132,16 @@ def key_problems(case: Case, key: Key) -> list[Problem]:
     known = {e.id for e in case.exercises}
     for exercise_id in key.exercises:
         if exercise_id not in known:
+            expected = f"an exercise id of the case ({', '.join(sorted(known))})"
             problems.append(
-                Problem(
-                    f"exercises.{exercise_id}", exercise_id, f"an exercise id of the case ({', '.join(sorted(known))})"
-                )
+                Problem(f"exercises.{exercise_id}", exercise_id, expected, hint=did_you_mean(exercise_id, known))
             )
     for exercise in case.exercises:
         entry = key.exercises.get(exercise.id)
         field = f"exercises.{exercise.id}"
         if entry is None:
-            problems.append(Problem(field, None, f"a key for {exercise.type} exercise {exercise.id!r}"))
+            hint = f"Add {exercise.id}: under exercises in key.yaml, with type: {exercise.type} and its answer."
+            problems.append(Problem(field, None, f"a key for {exercise.type} exercise {exercise.id!r}", hint=hint))
         elif entry.type != exercise.type:
             problems.append(Problem(f"{field}.type", entry.type, f"{exercise.type!r}, the type in case.yaml"))
         else:
@@ -178,7 +179,8 @@ def load_key(case: Case, root: Path | None = None) -> Key:
     if not path.is_file():
         raise KeyNotFound(
             f"Case {case.id!r} has no key file ({path}).",
-            "Practice and feedback modes need the key; assessed mode does not.",
+            "Practice and feedback modes need the key; assessed mode does not. Grading needs it too: grade in the "
+            "instructor's copy of the course (or set SWTRAIN_CASEDATA to its casedata folder).",
         )
     return _load_key_cached(path, path.stat().st_mtime, case)
 

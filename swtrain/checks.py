@@ -1,15 +1,18 @@
 """`swtrain check`: what a case author must fix before a case is used, each as `file:line: field: message`.
 
-Rules: TODO texts left from `swtrain new-case`; the schema; bilingual gaps (a text with one language missing or
-empty); key gaps (an auto-graded exercise without a valid key, a key for an
-exercise that does not exist); anonymisation (swtrain.anonymise); a case
-marked distressing without a content note; datasets (a CSV file that does not
-fit its declared columns, a chart naming a column that is not declared, an
-identifier in a cell); Markdown that would not show as its author meant
+Rules: TODO texts left from `swtrain new-case`; the schema; bilingual gaps (a
+text with one language missing or empty, or written under a key swtrain does
+not read, such as `zh-Hans:`); a module that the case data folder's
+modules.yaml does not list (the case would be in no notebook and no index);
+key gaps (an auto-graded exercise without a valid key, a key for an exercise
+that does not exist); anonymisation (swtrain.anonymise); a case marked
+distressing without a content note; datasets (a CSV file that does not fit its
+declared columns, a chart naming a column that is not declared, an identifier
+in a cell); Markdown that would not show as its author meant
 (swtrain.markdown_text: marks shown as typed, a table that stays lines of `|`).
-Every case folder is checked in
-full: one finding never hides the next file's. Item-writing cues in choice
-items (swtrain.item_cues) are warnings: they fail only `check --strict`.
+Every case folder is checked in full: one finding never hides the next file's.
+Item-writing cues in choice items (swtrain.item_cues) are warnings: they fail
+only `check --strict`.
 """
 
 from __future__ import annotations
@@ -24,9 +27,18 @@ from pydantic import ValidationError
 
 from . import datasets
 from .anonymise import findings as anonymisation_findings
-from .cases import CASE_FILE, KEY_FILE, case_problems, key_problems, load_case_file, load_key_file
-from .errors import CaseInvalid, DataFileError, DatasetInvalid, KeyInvalid, Problem, nearest_line
-from .fields import REQUIRED_LANGUAGES, tidy_cjk
+from .cases import (
+    CASE_FILE,
+    KEY_FILE,
+    MODULES_FILE,
+    case_problems,
+    key_problems,
+    load_case_file,
+    load_key_file,
+    load_modules,
+)
+from .errors import CaseInvalid, DataFileError, DatasetInvalid, KeyInvalid, Problem, did_you_mean, nearest_line
+from .fields import REQUIRED_LANGUAGES, language_key_problem, tidy_cjk
 from .item_cues import cue_warnings
 from .markdown_text import is_markdown_field, plain_text_problems, problems
 from .models import Case, Key
@@ -44,7 +56,8 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: {self.field or '(file)'}: {'warning: ' if self.warning else ''}{self.message}"
+        field = f"{self.field}: " if self.field else ""  # a whole-file problem (not YAML, not UTF-8) has none
+        return f"{where}: {field}{'warning: ' if self.warning else ''}{self.message}"
 
 
 def check_case_dir(folder: Path) -> list[Finding]:
@@ -53,13 +66,16 @@ def check_case_dir(folder: Path) -> list[Finding]:
     if not case_path.is_file():
         return [Finding(case_path, None, "", "no case.yaml in this folder")]
     found: list[Finding] = []
-    case, case_lines = _load(case_path, Case, CaseInvalid, found)
+    case, case_lines, case_data = _load(case_path, Case, CaseInvalid, found)
     if case is not None:
         # what the schema cannot see: undeclared data in charts, unknown instruments, broken scenarios
         found.extend(_finding(case_path, p, case_lines) for p in case_problems(case))
+    module = case_data.get("module")
+    if isinstance(module, str) and not any(f.field == "module" for f in found):  # even if the rest is not valid yet
+        found.extend(_module_findings(module, case_path, case_lines))
     key_path = folder / KEY_FILE
     if key_path.is_file():
-        key, key_lines = _load(key_path, Key, KeyInvalid, found)
+        key, key_lines, _ = _load(key_path, Key, KeyInvalid, found)
         if case is not None and key is not None:
             found.extend(_finding(key_path, p, key_lines) for p in key_problems(case, key))
     if case is not None and case.id != folder.name:
@@ -93,7 +109,37 @@ def cue_findings(folders: list[Path]) -> list[Finding]:
 
 def _finding(path: Path, problem: Problem, lines: dict[str, int] | None = None) -> Finding:
     line = problem.line or nearest_line(lines, problem.field)
-    return Finding(path, line, problem.field, f"found {problem.value!r}, expected {problem.expected}")
+    return Finding(path, line, problem.field, problem.sentence())
+
+
+def _module_findings(module: str, case_path: Path, lines: dict[str, int]) -> Iterator[Finding]:
+    """The case's module, if the modules.yaml beside the case folders does not list it: such a case is in no
+    module notebook and on no index page."""
+    root = case_path.parent.parent
+    line = lines.get("module")
+    if not (root / MODULES_FILE).is_file():
+        yield Finding(
+            case_path,
+            line,
+            "module",
+            f"found {module!r}, expected a module listed in {root / MODULES_FILE}, but there is no such file. "
+            "Keep each case folder in the case data folder (casedata/), beside modules.yaml.",
+        )
+        return
+    try:
+        known = [m.id for m in load_modules(root)]
+    except DataFileError as exc:
+        yield from (_finding(exc.path, p) for p in exc.problems)
+        return
+    if module not in known:
+        hint = did_you_mean(module, known) or f"Or add the module to {root / MODULES_FILE}."
+        yield Finding(
+            case_path,
+            line,
+            "module",
+            f"found {module!r}, expected a module listed in {root / MODULES_FILE}: {', '.join(sorted(known))}. "
+            f"A case of another module is in no notebook and on no index page. {hint}",
+        )
 
 
 def _dataset_findings(case: Case, folder: Path) -> Iterator[Finding]:
@@ -114,13 +160,18 @@ def _dataset_findings(case: Case, folder: Path) -> Iterator[Finding]:
 
 def _load(
     path: Path, model: type[Case] | type[Key], error: type[DataFileError], found: list[Finding]
-) -> tuple[Any, dict[str, int]]:
-    """The validated file (None if it is not valid) and its line map; every problem goes to `found`."""
+) -> tuple[Any, dict[str, int], dict[str, Any]]:
+    """The validated file (None if it is not valid), its line map and its data as read ({} if it is not YAML);
+    every problem goes to `found`."""
     try:
         data, lines = read_yaml(path, error)
     except DataFileError as exc:
         found.extend(_finding(path, p) for p in exc.problems)
-        return None, {}
+        return None, {}, {}
+    if data.get("schema_version") is None:  # the model would take 1; the loaders insist on it
+        found.append(
+            Finding(path, 1, "schema_version", "found nothing, expected 1. Start the file with: schema_version: 1")
+        )
     gaps = list(_bilingual_gaps(data, "", path, lines))
     found.extend(gaps)
     for field, text in _strings(data, ""):
@@ -131,38 +182,27 @@ def _load(
         )
         found.extend(_markdown_findings(path, lines, field, text))
     try:
-        return model.model_validate(data), lines
+        return model.model_validate(data), lines, data
     except ValidationError as exc:
         reported = {g.field for g in gaps}
         problems = error.from_validation_error(path, exc, lines).problems
-        for p in problems:
-            if any(p.field.startswith(r) for r in reported):
-                continue
-            if p.expected.startswith("a content_note"):  # a rule of the whole case: say it plainly
-                found.append(
-                    Finding(
-                        path,
-                        p.line,
-                        "content_note",
-                        "the case is marked distressing but has no content note before its material",
-                    )
-                )
-            else:
-                found.append(Finding(path, p.line, p.field, f"found {_short(p.value)}, expected {p.expected}"))
-        return None, lines
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+        found.extend(_finding(path, p) for p in problems if not any(p.field.startswith(field) for field in reported))
+        return None, lines, data
 
 
 def _bilingual_gaps(data: Any, path: str, file: Path, lines: dict[str, int]) -> Iterator[Finding]:
-    """Texts ({en: ..., zh: ...}) where a required language is missing or blank."""
+    """Texts ({en: ..., zh: ...}) where a required language is missing or blank, or written under another key."""
     if isinstance(data, dict):
         if any(code in data for code in REQUIRED_LANGUAGES) and all(
             isinstance(v, (str, type(None))) for v in data.values()
         ):
+            wrong_key = language_key_problem(data)
+            if wrong_key is not None:  # `zh-Hans:` for `zh:`, or a text cut at a comma: name that key
+                key, expected, hint = wrong_key
+                field = f"{path}.{key}" if path else key
+                problem = Problem(field, key, expected, nearest_line(lines, field), hint)
+                yield Finding(file, problem.line, path or key, problem.sentence())
+                return
             for code in REQUIRED_LANGUAGES:
                 value = data.get(code)
                 if not isinstance(value, str) or not value.strip():

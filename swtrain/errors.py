@@ -33,7 +33,6 @@ from __future__ import annotations
 import difflib
 import errno
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -71,6 +70,12 @@ __all__ = [  # noqa: RUF022 (in tree order, as the docstring draws it)
 
 
 def _short(value: Any, limit: int = 60) -> str:
+    """`value` as a case author reads it: nothing, a number without a needless `.0`, a quoted text, a mapping's
+    field names rather than its contents."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:g}"
     text = repr(value)
     if len(text) > limit and isinstance(value, dict):
         return "a mapping with fields " + ", ".join(map(str, list(value)[:6])) + (", ..." if len(value) > 6 else "")
@@ -93,20 +98,28 @@ class SwtrainError(Exception):
 
 
 class Problem:
-    """One thing wrong in a data file: where, what was found, what was expected."""
+    """One thing wrong in a data file: where, what was found, what was expected, and what to write instead."""
 
-    __slots__ = ("expected", "field", "line", "value")
+    __slots__ = ("expected", "field", "hint", "line", "value")
 
-    def __init__(self, field: str, value: Any, expected: str, line: int | None = None) -> None:
+    def __init__(self, field: str, value: Any, expected: str, line: int | None = None, hint: str = "") -> None:
         self.field = field
         self.value = value
         self.expected = expected
         self.line = line
+        self.hint = hint
+
+    def sentence(self) -> str:
+        """`found ..., expected ...` and the hint, without the place."""
+        text = f"found {_short(self.value)}, expected {self.expected}"
+        if not self.hint:
+            return text
+        return text + ("" if text.endswith((".", "?", "!")) else ".") + " " + self.hint
 
     def describe(self, path: Path | str) -> str:
         where = f"{path}:{self.line}" if self.line else f"{path}"
         field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} found {_short(self.value)}, expected {self.expected}"
+        return f"{where}:{field} {self.sentence()}"
 
     def __repr__(self) -> str:
         return f"Problem({self.field!r}, {self.value!r}, {self.expected!r}, line={self.line})"
@@ -142,49 +155,20 @@ class DataFileError(SwtrainError):
         lines: dict[str, int] | None = None,
         hint: str = "",
     ) -> DataFileError:
-        """Turn pydantic's error list into one error naming each dotted field."""
-        problems = []
+        """Turn pydantic's error list into one error naming each dotted field, said for a case author."""
+        from .validation import problem_from_pydantic  # the wording of pydantic's errors lives there
+
         errors = exc.errors(include_url=False)
         failing = [e["loc"] for e in errors if e["type"] != "too_short"]
-        for err in errors:
+        problems = [
+            problem_from_pydantic(err, lines)
+            for err in errors
             # pydantic also calls a list "too short" when its only item failed
-            if err["type"] == "too_short" and any(loc[: len(err["loc"])] == err["loc"] for loc in failing):
-                continue
-            loc = [str(part) for part in err["loc"] if not _is_union_tag(part)]
-            field = ".".join(loc)
-            value = None if err["type"] == "missing" else err.get("input")
-            problems.append(Problem(field, value, _expected(err), nearest_line(lines, field)))
+            if not (err["type"] == "too_short" and any(loc[: len(err["loc"])] == err["loc"] for loc in failing))
+        ]
         return cls(path, problems, hint)
 
     default_hint = ""
-
-
-def _is_union_tag(part: Any) -> bool:
-    # pydantic puts the discriminator value or model name in the location of
-    # union members ("single_choice", "function-after[...]"); a field path
-    # reads better without them.
-    text = str(part)
-    return text.endswith("]") or text in _union_tags()
-
-
-@lru_cache(maxsize=1)
-def _union_tags() -> frozenset[str]:
-    from .exercises import KINDS  # only once a validation error is being described
-
-    scalars = {"DataStat", "str", "float", "int", "list[str]", "dict[str,str]", "dict[str,dict[str,str]]"}
-    return frozenset(KINDS) | scalars
-
-
-def _expected(err: Any) -> str:
-    kind = err["type"]
-    msg = err["msg"]
-    if kind == "missing":
-        return "a value (this field is required)"
-    if kind == "extra_forbidden":
-        return "no such field (check the spelling against `swtrain schema`)"
-    if msg.startswith("Value error, "):
-        return msg[len("Value error, ") :]
-    return msg[0].lower() + msg[1:] if msg else kind
 
 
 def nearest_line(lines: dict[str, int] | None, field: str) -> int | None:

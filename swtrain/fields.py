@@ -2,7 +2,7 @@
 
 Text          a trainee-facing text in every required language
 Option        a value and its label (a choice, an item to order, a system of an ecomap)
-Slug          an id as case files write them
+Slug          an id as case files write them (`in_words` says a pattern the way a case author reads it)
 Dataset, Chart, DataStat   a case's data, a chart drawn from it, a figure computed from it
 CJK           the one definition of the Chinese character range swtrain counts and tidies
 """
@@ -12,14 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 #: Languages every trainee-facing text must exist in.
 REQUIRED_LANGUAGES = ("en", "zh")
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+COLUMN_PATTERN = r"^[A-Za-z][A-Za-z0-9_]*$"
+CSV_FILE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.csv$"
+Slug = Annotated[
+    str,
+    Field(
+        pattern=SLUG_PATTERN,
+        max_length=64,
+        description="An id: lower-case letters, digits and hyphens (-), for example first-step",
+    ),
+]
 Competency = Annotated[int, Field(ge=1, le=9, description="CSWE EPAS 2022 competency, 1 to 9")]
 Points = Annotated[float, Field(gt=0, le=1000)]
 
@@ -48,6 +59,86 @@ def count_words(text: str) -> int:
     return len(_IDEOGRAPH.findall(text)) + len(_IDEOGRAPH.sub(" ", text).split())
 
 
+def as_slug(text: str) -> str:
+    """`text` as an id would write it: lower case, a hyphen for each run of other characters ('S1' -> 's1')."""
+    slug = re.sub(r"[^a-z0-9_]+", "-", text.strip().lower()).strip("-_")
+    return slug[:64].rstrip("-_")
+
+
+def in_words(pattern: str, value: Any) -> str | None:
+    """What a field of this pattern holds, said for a case author, with an example made from `value`."""
+    if pattern == SLUG_PATTERN:
+        example = as_slug(value) if isinstance(value, str) else ""
+        return f"an id of lower-case letters, digits and hyphens, for example {example or 'first-step'!r}"
+    if pattern == COLUMN_PATTERN:
+        example = re.sub(r"[^A-Za-z0-9_]+", "_", value).strip("_") if isinstance(value, str) else ""
+        example = example if example[:1].isalpha() else "distress"
+        return f"a column name of letters, digits and _ that starts with a letter, for example {example!r}"
+    if pattern == CSV_FILE_PATTERN:
+        return "the name of a CSV file in the case folder, for example 'scores.csv'"
+    return None
+
+
+def error_at(field: str, value: Any, expected: str, hint: str = "", near: str = "") -> PydanticCustomError:
+    """A model validator's error about one field inside the model (`field`, dotted, from the model), so that
+    the message names that field and its line rather than the whole model; `near`, a field whose line to
+    show when `field` itself is not in the file (a content note that is missing: the line of `distressing`)."""
+    context = {"field": field, "value": value, "expected": expected, "hint": hint, "near": near}
+    return PydanticCustomError("value_error_at", "{expected}", context)
+
+
+#: Keys an author may write for a required language, lower-cased: the key swtrain reads instead.
+_LANGUAGE_ALIASES = {
+    **dict.fromkeys(("cn", "chn", "chinese", "zho", "chi", "中文", "汉语", "简体中文", "简体", "简"), "zh"),
+    **dict.fromkeys(("english", "eng", "英文", "英语"), "en"),
+}
+_LANGUAGE_NAMES = {"en": "English", "zh": "Simplified Chinese"}
+
+
+def _reads_as(key: str) -> str | None:
+    low = key.lower()
+    if low in _LANGUAGE_ALIASES:
+        return _LANGUAGE_ALIASES[low]
+    for code in REQUIRED_LANGUAGES:
+        if low.startswith((f"{code}-", f"{code}_")):  # zh-Hans, zh-CN, en-GB, en_US
+            return code
+    return None
+
+
+def language_key_problem(data: Mapping[Any, Any]) -> tuple[str, str, str] | None:
+    """(key, expected, hint) for a key of a text that swtrain does not read as a language where it matters: a
+    key standing for a missing required language (`zh-Hans:` for `zh:`), any other key beside a missing one,
+    or the tail of a text cut at a comma (`{en: Carer, wife, zh: ...}` reads `wife` as a key). None if the
+    keys are fine."""
+    keys = list(data)
+    for index, key in enumerate(keys):
+        if key in REQUIRED_LANGUAGES:
+            continue
+        name = str(key)
+        before = keys[index - 1] if index else None
+        if data[key] is None and isinstance(data.get(before), str):
+            text = f"{data[before]}, {name}"
+            # YAML's single quotes take a double quote as it is and write a single quote twice
+            quoted = "'" + text.replace("'", "''") + "'" if '"' in text else f'"{text}"'
+            return (
+                name,
+                "only en and zh here: a comma ends a text written on one line, {en: ..., zh: ...}, "
+                f"so YAML read {name!r} as one more key",
+                f"Put the whole text in quotes: {before}: {quoted}",
+            )
+        code = _reads_as(name)
+        missing = [c for c in REQUIRED_LANGUAGES if c not in data]
+        if code is not None and code in missing:
+            return name, f"{code}, the key of the {_LANGUAGE_NAMES[code]} text", f"Write {code}: instead of {name}:"
+        if missing:
+            return (
+                name,
+                "en (English) and zh (Simplified Chinese), the language keys swtrain reads",
+                f"Write {missing[0]}: for the {_LANGUAGE_NAMES[missing[0]]} text.",
+            )
+    return None
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -70,6 +161,14 @@ class Text(BaseModel):
 
     en: Annotated[str, Field(min_length=1)]
     zh: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _language_keys(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and (problem := language_key_problem(data)):
+            key, expected, hint = problem
+            raise error_at(key, key, expected, hint)
+        return data
 
     @field_validator("en", "zh")
     @classmethod
@@ -154,7 +253,7 @@ def labels(options: tuple[Option, ...], language: str) -> dict[str, str]:
 
 # --- data a case ships: tables, charts drawn from them, figures computed from them ------------------
 
-ColumnName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+ColumnName = Annotated[str, Field(pattern=COLUMN_PATTERN, max_length=64)]
 
 
 class Column(Frozen):
@@ -174,7 +273,7 @@ class Dataset(HashedByContent):
     """
 
     id: Slug
-    file: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.csv$")]
+    file: Annotated[str, Field(pattern=CSV_FILE_PATTERN)]
     title: Text
     description: Text | None = None
     columns: Annotated[Mapping[ColumnName, Column], Field(min_length=1)]

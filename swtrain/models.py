@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 from pydantic import ConfigDict, Field, model_validator
 
 from .exercises import ExerciseBase, KeyBase, exercise_union, key_union, kind_of
-from .fields import Chart, Dataset, Frozen, HashedByContent, Slug, Text
+from .fields import Chart, Dataset, Frozen, HashedByContent, Slug, Text, error_at
 
 CASE_SCHEMA_VERSION = 1
 KEY_SCHEMA_VERSION = 1
@@ -93,19 +93,33 @@ class Case(HashedByContent):
 
     @model_validator(mode="after")
     def _consistent(self) -> Case:
+        # each error names the field to change, so that a case author is pointed at its line
         if self.distressing and self.content_note is None:
-            raise ValueError("a content_note, since the case is marked distressing")
-        ids = [e.id for e in self.exercises]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"distinct exercise ids; repeated: {', '.join(duplicates)}")
+            raise error_at(
+                "content_note",
+                None,
+                "a content_note, since the case is marked distressing",
+                "Write content_note: {en: ..., zh: ...} near the top: trainees read it before the case's material.",
+                near="distressing",
+            )
+        first: dict[str, int] = {}
+        for index, exercise in enumerate(self.exercises):
+            if exercise.id in first:
+                raise error_at(
+                    f"exercises.{index}.id",
+                    exercise.id,
+                    f"an id no other exercise has ({exercise.id!r} is also the id of exercises.{first[exercise.id]})",
+                    "Give this exercise an id of its own, and its key entry the same id.",
+                )
+            first[exercise.id] = index
         speakers = {p.id for p in self.people} | {"worker"}
-        for interview in self.interviews:
-            for turn in interview.turns:
+        for i, interview in enumerate(self.interviews):
+            for j, turn in enumerate(interview.turns):
                 if turn.speaker not in speakers:
-                    raise ValueError(
-                        f"interview {interview.id!r}: speaker {turn.speaker!r} to be 'worker' "
-                        f"or a person id ({', '.join(sorted(speakers))})"
+                    raise error_at(
+                        f"interviews.{i}.turns.{j}.speaker",
+                        turn.speaker,
+                        f"worker or the id of a person under people ({', '.join(sorted(speakers))})",
                     )
         return self
 

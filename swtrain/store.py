@@ -98,36 +98,70 @@ def check_trainee_id(trainee_id: str) -> str:
 
 
 def parse_responses(raw: bytes | str, path: Path | str) -> Responses:
-    """Validate the text of an answer file; ResponsesInvalid or SchemaVersionMismatch."""
-    return read_submission(raw, path)[0]
+    """Validate the text of the trainee's own answer file (a store's); ResponsesInvalid or SchemaVersionMismatch,
+    whose hint is the trainee's: the file is left as it is."""
+    try:
+        return read_submission(raw, path)[0]
+    except ResponsesInvalid as exc:
+        raise ResponsesInvalid(exc.path, exc.problems) from None
 
 
 #: Fields a submission may carry that grading never trusts: dropped, and reported by the batch grader.
 UNTRUSTED_FIELDS = ("score", "max_score", "percent", "grade", "grades", "key", "answer_key", "feedback")
 
+#: What an instructor can do about a submitted file that is not whole JSON.
+DAMAGED_HINT = (
+    "swtrain writes an answer file whole, so this one was cut off or changed on its way to you (an upload, an "
+    "e-mail, a copy) or saved by another program. Collect it again from the trainee's responses folder "
+    "(swtrain collect), or ask the trainee to hand in responses/<trainee_id>/<case_id>.json again, unchanged."
+)
+#: ... about a file that is JSON but not as swtrain wrote it.
+EDITED_HINT = (
+    "swtrain did not write this file as it is now: it was edited by hand or by another program. Ask the trainee "
+    "for the file as swtrain saved it (responses/<trainee_id>/<case_id>.json), or collect it again."
+)
+
 
 def read_submission(raw: bytes | str, path: Path | str) -> tuple[Responses, tuple[str, ...]]:
-    """The answers in an answer file, and the untrusted fields it carried (which are dropped)."""
+    """The answers in a submitted answer file, and the untrusted fields it carried (which are dropped).
+
+    Errors carry hints for the instructor who collected the file (collect it again, ask the trainee).
+    """
     try:
         data = json.loads(raw)
     except RecursionError:
         deep = Problem("", "JSON nested too deep", "an answer file (a few levels deep)")
-        raise ResponsesInvalid(path, [deep]) from None
+        raise ResponsesInvalid(path, [deep], EDITED_HINT) from None
     except (UnicodeDecodeError, ValueError) as exc:
-        text = "an empty file" if not raw or not str(raw).strip() else str(exc)
-        raise ResponsesInvalid(path, [Problem("", text, "a JSON object (the file is not valid JSON)")]) from None
+        problem = Problem("", _not_json(raw, exc), "a JSON object (the file is not valid JSON)")
+        raise ResponsesInvalid(path, [problem], DAMAGED_HINT) from None
     if not isinstance(data, dict):
-        raise ResponsesInvalid(path, [Problem("", type(data).__name__, "a JSON object")])
+        raise ResponsesInvalid(path, [Problem("", type(data).__name__, "a JSON object")], EDITED_HINT)
     found = data.get("schema_version")
     if found != RESPONSES_SCHEMA_VERSION:
+        expected = f"{RESPONSES_SCHEMA_VERSION}"
         if found is None:
-            raise ResponsesInvalid(path, [Problem("schema_version", None, f"{RESPONSES_SCHEMA_VERSION}")])
-        raise SchemaVersionMismatch.for_file(path, found, RESPONSES_SCHEMA_VERSION)
+            raise ResponsesInvalid(path, [Problem("schema_version", None, expected)], EDITED_HINT)
+        if isinstance(found, int) and found > RESPONSES_SCHEMA_VERSION:
+            raise SchemaVersionMismatch.for_file(path, found, RESPONSES_SCHEMA_VERSION)
+        raise SchemaVersionMismatch(path, [Problem("schema_version", found, expected)], EDITED_HINT)
     try:
         responses = Responses.model_validate(data)
     except ValidationError as exc:
-        raise ResponsesInvalid.from_validation_error(path, exc) from None
+        raise ResponsesInvalid.from_validation_error(path, exc, hint=EDITED_HINT) from None
     return responses, tuple(name for name in UNTRUSTED_FIELDS if name in data)
+
+
+def _not_json(raw: bytes | str, exc: ValueError) -> str:
+    """What is wrong with text that is not JSON, said for the instructor who received it."""
+    if not raw.strip():
+        return "an empty file"
+    if isinstance(exc, json.JSONDecodeError):
+        # a text still open, or a mistake at the very end: the file stops where JSON cannot
+        cut = exc.msg.startswith("Unterminated string") or exc.pos >= len(exc.doc.rstrip())
+        where = f"line {exc.lineno}, column {exc.colno}"
+        return f"a file cut off at {where}" if cut else f"{exc.msg.lower()} at {where}"
+    return str(exc)
 
 
 def responses_json(responses: Responses) -> str:

@@ -129,6 +129,9 @@ def test_json_schema_describes_case_and_key() -> None:
     json.dumps(schema)
 
 
-def test_yaml_syntax_error_has_a_hint() -> None:
-    with pytest.raises(CaseInvalid, match=r"Hint: Check indentation, and quote texts that contain"):
+def test_yaml_syntax_error_names_the_line_and_what_to_write() -> None:
+    with pytest.raises(CaseInvalid) as info:
         load_case_file(TESTS / "data" / "cases" / "invalid-yaml-syntax.yaml")
+    problem = info.value.problems[0]
+    assert (problem.line, problem.field, problem.value) == (7, "summary", "{")
+    assert problem.hint == "Write: summary: {en: Tiny case., zh: 小案例。}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -147,9 +148,7 @@ def test_rules_keep_their_checks(text: str, count: int) -> None:
 
 def test_a_markdown_finding_names_the_line_it_is_on_in_a_long_text(tmp_path: Path) -> None:
     """Two tables in one text, the second broken: the finding is at its own --- line, not the first table's."""
-    folder = tmp_path / "passes"
-    folder.mkdir()
-    (folder / "key.yaml").write_text((TESTS / "data/check/passes/key.yaml").read_text(encoding="utf-8"), "utf-8")
+    folder = copy_of_passes(tmp_path)  # beside the fixtures' modules.yaml
     body = (
         "    body:\n      en: |\n        First:\n\n        | a | b |\n        |---|---|\n        | 1 | 2 |\n\n"
         "        Then:\n\n        | a | b | c |\n        |---|---|\n        | 1 | 2 | 3 |\n      zh: 一位母亲。\n"
@@ -161,3 +160,103 @@ def test_a_markdown_finding_names_the_line_it_is_on_in_a_long_text(tmp_path: Pat
     lines = (folder / "case.yaml").read_text(encoding="utf-8").splitlines()
     assert found.field == "sections.0.body.en" and lines[found.line - 1] == "        |---|---|"  # type: ignore[operator]
     assert found.line == lines.index("    body:") + 12 and "the header has 3 cells" in found.message
+
+
+# --- a case author's mistakes, said so that a lecturer can fix them -------------------------------------------
+
+
+def copy_of_passes(tmp_path: Path, modules: bool = True) -> Path:
+    """The passes fixture in a case data folder of its own (with the fixtures' modules.yaml unless not)."""
+    folder = tmp_path / "casedata" / "passes"
+    shutil.copytree(TESTS / "data" / "check" / "passes", folder)
+    if modules:
+        shutil.copy(TESTS / "data" / "check" / "modules.yaml", folder.parent / "modules.yaml")
+    return folder
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_module_not_in_modules_yaml_names_the_file_the_modules_and_the_nearest(tmp_path: Path) -> None:
+    folder = copy_of_passes(tmp_path)
+    replace(folder / "case.yaml", "module: test-module", "module: test-modul")
+    (finding,) = check_case_dir(folder)
+    assert (finding.line, finding.field) == (3, "module")
+    assert finding.message == (
+        f"found 'test-modul', expected a module listed in {folder.parent / 'modules.yaml'}: test-module. "
+        "A case of another module is in no notebook and on no index page. Did you mean 'test-module'?"
+    )
+
+
+def test_a_module_far_from_every_listed_one_is_told_how_to_add_it(tmp_path: Path) -> None:
+    folder = copy_of_passes(tmp_path)
+    replace(folder / "case.yaml", "module: test-module", "module: discharge-planning")
+    (finding,) = check_case_dir(folder)
+    assert finding.message.endswith(f"Or add the module to {folder.parent / 'modules.yaml'}.")
+
+
+def test_a_case_folder_with_no_modules_yaml_beside_it_is_a_finding(tmp_path: Path) -> None:
+    folder = copy_of_passes(tmp_path, modules=False)
+    (finding,) = check_case_dir(folder)
+    assert finding.field == "module"
+    assert "there is no such file" in finding.message and "beside modules.yaml" in finding.message
+
+
+def test_a_broken_modules_yaml_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    folder = copy_of_passes(tmp_path)
+    replace(folder.parent / "modules.yaml", "  - id: test-module", "  - id: Test-Module")
+    (finding,) = check_case_dir(folder)
+    assert finding.path == folder.parent / "modules.yaml"
+    assert "found 'Test-Module', expected an id of lower-case letters, digits and hyphens" in finding.message
+
+
+def test_the_command_prints_the_module_finding_and_exits_1() -> None:
+    folder = TESTS / "data" / "check" / "module-not-listed"
+    result = CliRunner().invoke(main, ["check", str(folder)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "module: found 'test-modul', expected a module listed in" in result.output
+    assert "Did you mean 'test-module'?" in result.output
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "yaml-percent-needs-quotes",
+        "yaml-colon-needs-quotes",
+        "yaml-hash-needs-quotes",
+        "yaml-unclosed-brace",
+        "language-key-cut-at-comma",
+    ],
+)
+def test_the_line_a_finding_says_to_write_makes_the_file_pass(name: str, tmp_path: Path) -> None:
+    folder = tmp_path / "casedata" / name
+    shutil.copytree(TESTS / "data" / "check" / name, folder)
+    shutil.copy(TESTS / "data" / "check" / "modules.yaml", folder.parent)
+    (finding,) = check_case_dir(folder)
+    advice = finding.message.split("Write: ")[-1].split("Put the whole text in quotes: ")[-1]
+    lines = finding.path.read_text(encoding="utf-8").splitlines()
+    assert finding.line is not None
+    old = lines[finding.line - 1]
+    if name == "language-key-cut-at-comma":  # the advice is the one text; the line holds both
+        key = advice.split(":")[0]
+        start = old.index(f"{key}: ")
+        end = old.index(", zh:")
+        lines[finding.line - 1] = old[:start] + advice + old[end:].replace(", carer", "", 1)
+    else:
+        lines[finding.line - 1] = old[: len(old) - len(old.lstrip())] + advice
+    finding.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert check_case_dir(folder) == []
+
+
+def test_a_key_saved_as_gbk_names_the_line_and_how_to_save_it(tmp_path: Path) -> None:
+    # written here, not committed: every file of the repository is UTF-8
+    folder = copy_of_passes(tmp_path)
+    key = folder / "key.yaml"
+    key.write_bytes(key.read_text(encoding="utf-8").encode("gbk"))
+    (finding,) = check_case_dir(folder)
+    assert (finding.path, finding.line, finding.field) == (key, 8, "")
+    assert str(finding).startswith(f"{key}:8: found 'a character that is not UTF-8 (byte 153)', expected a file")
+    assert "Save the file again with the encoding UTF-8" in finding.message

@@ -162,3 +162,36 @@ def test_every_exercise_type_has_its_section_with_a_snippet(path: Path) -> None:
         section = re.search(rf"^### {name}\b.*?(?=^##)", page, re.MULTILINE | re.DOTALL)
         assert section, f"{path.name}: no section ### {name}"
         assert f"type: {name}" in section.group(0), f"{path.name}: the {name} section has no snippet of its type"
+
+
+#: How section 12 broke copies of four shipped cases: (file under casedata/, text, replacement).
+BROKEN_FOR_SECTION_12 = [
+    ("child-in-crisis/case.yaml", "module: crisis-intervention", "module: crisis-intervension"),
+    ("child-in-crisis/case.yaml", "        **Xiaoyu** is nine.", "        **Xiaoyu** is nine. On 2024-03-05"),
+    ("child-in-crisis/key.yaml", "    answer: lethality", "    answer: lethal"),
+    ("kidney-ward-group/case.yaml", "  zh: 肾脏内科病房里的支持性小组", "  zh-Hans: 肾脏内科病房里的支持性小组"),
+    ("elderly-self-management/scores.csv", "M01,after,6.2,55", "M01,later,6.2,5five"),
+    ("leukaemia-boy/case.yaml", "{en: Rent for the room, zh:", "{en: Rent: the room near the hospital, zh:"),
+]
+
+
+@pytest.mark.parametrize("path", GUIDES, ids=lambda p: p.name)
+def test_the_error_messages_shown_are_what_check_prints(path: Path, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(ROOT / "casedata", tmp_path / "casedata")
+    for name, old, new in BROKEN_FOR_SECTION_12:
+        file = tmp_path / "casedata" / name
+        content = file.read_text(encoding="utf-8")
+        assert content.count(old) >= 1, (name, old)
+        file.write_text(content.replace(old, new, 1), encoding="utf-8")
+    folders = ["child-in-crisis", "kidney-ward-group", "elderly-self-management", "leukaemia-boy"]
+    printed = [
+        str(finding).replace(f"{tmp_path}/", "")
+        for folder in folders
+        for finding in check_case_dir(tmp_path / "casedata" / folder)
+    ]
+    page = text(path)
+    section = page[page.index("## 12. ") : page.index("## 13. ")]
+    shown = next(body for info, body in FENCE.findall(section) if body.startswith("casedata/"))
+    assert printed == shown.splitlines()

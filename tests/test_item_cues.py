@@ -71,9 +71,11 @@ SINGLES = [
 
 
 def write_case(folder: Path, case_id: str, edit: Callable[[dict[str, Any], dict[str, Any]], None] | None) -> Path:
-    """The passes fixture as case `case_id` in `folder`, with pick-two and pick-three added, then `edit`ed."""
+    """The passes fixture as case `case_id` in `folder` (a case data folder, with the fixtures' modules.yaml), with
+    pick-two and pick-three added, then `edit`ed."""
     target = folder / case_id
     shutil.copytree(PASSES, target)
+    shutil.copy(PASSES.parent / "modules.yaml", folder / "modules.yaml")
     case = yaml.safe_load((target / "case.yaml").read_text(encoding="utf-8"))
     key = yaml.safe_load((target / "key.yaml").read_text(encoding="utf-8"))
     case["id"], key["case"] = case_id, case_id

@@ -124,9 +124,7 @@ def test_empty_answer_file(tmp_path: Path) -> None:
 
 def test_wrong_field_in_answer_file_names_the_dotted_path(tmp_path: Path) -> None:
     text = json.dumps({"schema_version": 1, "trainee_id": "t001", "case_id": "mini", "variant": -1, "language": "en"})
-    with pytest.raises(
-        ResponsesInvalid, match=r"variant: found -1, expected input should be greater than or equal to 0"
-    ):
+    with pytest.raises(ResponsesInvalid, match=r"variant: found -1, expected a number of at least 0"):
         parse_responses(text, tmp_path / "x.json")
 
 

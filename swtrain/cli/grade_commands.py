@@ -10,28 +10,52 @@ import click
 from ..errors import SwtrainError
 from . import SOME_FILES_NOT_GRADED, fail, main
 
+_variants_option = click.option(
+    "--variants",
+    type=click.Choice(["derived", "saved"]),
+    default="derived",
+    show_default=True,
+    help="derived: each file's variant is recomputed from trainee and case, and a file that says another is "
+    "listed; saved: trust the file's variant (a course that set variants by hand).",
+)
+
 
 @main.command("grade-file")
 @click.argument("answer_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--language", help="Feedback language (default: the answer file's).")
-def grade_file(answer_file: Path, language: str | None) -> None:
+@_variants_option
+def grade_file(answer_file: Path, language: str | None, variants: str) -> None:
     """Grade one answer file and print each exercise's score and feedback.
 
-    Reads the file as data and never runs anything in it.
+    Reads the file as data and never runs anything in it. It is checked as
+    `swtrain grade` checks each file: what grading ignores in it (a score
+    field, answers to exercises the case lacks, another variant) is listed
+    on standard error with what to do.
     """
-    from ..cases import load_case, load_key
+    from ..batch import CaseBook, invalid_answer_warnings, read_answers
     from ..grading import grade
     from ..i18n import figure
-    from ..store import parse_responses
+    from ..reports.cohort_files import ProblemRow
+    from ..store import read_submission
+    from ..submissions import Submission
 
+    book = CaseBook(None, derive_variants=variants == "derived")
     try:
-        responses = parse_responses(answer_file.read_bytes(), answer_file)
+        data = answer_file.read_bytes()
+        read_submission(data, answer_file)  # a file that is not an answer file: every problem, an instructor's hint
+        outcome = read_answers(Submission(str(answer_file), None, data), book)
+        if isinstance(outcome, ProblemRow):  # a trainee id, a case or a key the course does not have
+            hint = f"\n  Hint: {outcome.hint}" if outcome.hint else ""
+            raise click.ClickException(f"{outcome.path}: {outcome.error}{hint}")
+        responses, warnings = outcome
         if language:
             responses = responses.with_language(language)
-        case = load_case(responses.case_id)
-        result = grade(case, load_key(case), responses)
+        case, key = book.get(responses.case_id)
+        result = grade(case, key, responses)
     except SwtrainError as exc:
         raise fail(exc) from None
+    for text, hint in warnings + invalid_answer_warnings(result):
+        click.echo(f"warning: {answer_file}: {text}. {hint}", err=True)
     for item in result.exercises:
         score = "needs a person" if item.score is None else figure(item.score)
         click.echo(f"{item.exercise_id}\t{score}/{figure(item.max_score)}\t{item.status}\t{' '.join(item.feedback)}")
@@ -75,14 +99,7 @@ def _show_progress(progress: bool | None) -> bool:
     default=None,
     help="Processes that grade a large batch (default: one per core, at most two).",
 )
-@click.option(
-    "--variants",
-    type=click.Choice(["derived", "saved"]),
-    default="derived",
-    show_default=True,
-    help="derived: each file's variant is recomputed from trainee and case, and a file that says another is "
-    "listed; saved: trust the file's variant (a course that set variants by hand).",
-)
+@_variants_option
 def grade_command(
     submissions: Path, out: Path, progress: bool | None, reviews: Path | None, workers: int | None, variants: str
 ) -> None:

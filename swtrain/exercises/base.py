@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from ..errors import AnswerInvalid, Problem
+from ..errors import AnswerInvalid, Problem, did_you_mean
 from ..fields import Chart, Competency, Criterion, Frozen, Option, Points, Slug, Text
 
 if TYPE_CHECKING:
@@ -161,7 +161,11 @@ def unknown_values(values: Iterable[str], allowed: Iterable[str], field: str, wh
     """A problem for each of `values` (named in a key) that is not one of the exercise's `allowed` values."""
     known = set(allowed)
     listed = ", ".join(sorted(known))
-    return [Problem(field, value, f"one of the {what} ({listed})") for value in values if value not in known]
+    return [
+        Problem(field, value, f"one of the {what} ({listed})", hint=did_you_mean(value, known))
+        for value in values
+        if value not in known
+    ]
 
 
 def words(value: Any, labels: Mapping[str, str], joiner: str = "; ") -> str:

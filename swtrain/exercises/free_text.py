@@ -55,7 +55,14 @@ class FreeTextKind(ExerciseKind[FreeText, FreeTextKey]):
         total = sum(c.points for c in key.rubric)
         if abs(total - exercise.points) <= 1e-9:
             return []
-        return [Problem(f"{field}.rubric", total, f"criteria points adding up to the exercise's {exercise.points:g}")]
+        return [
+            Problem(
+                f"{field}.rubric",
+                total,
+                f"criteria whose points add up to {exercise.points:g}, the exercise's points in case.yaml",
+                hint="Change the points of a criterion, or the exercise's points.",
+            )
+        ]
 
     def score(
         self, exercise: FreeText, key: FreeTextKey, value: Any, variant: int, msg: Messages, reveal: bool
