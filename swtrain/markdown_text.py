@@ -79,13 +79,14 @@ def problems(text: str) -> list[Problem]:
     for line, tag, shown in reader.blocks:
         found.extend(_block_problems(line, tag, shown, lines))
     for line, tag, shown in reader.emphasis:
-        if shown.strip()[:1] in tuple(_CLOSING):
+        first = shown.strip()[:1]
+        if first and first in _CLOSING:
             mark = _EMPHASIS[tag]
             found.append(
                 Problem(
                     line,
                     f"{_quote(mark + shown + mark)} is shown in {'bold' if mark == '**' else 'italics'}, starting "
-                    f"with {shown.strip()[0]!r}: a {mark} is paired with the wrong partner; "
+                    f"with {first!r}: a {mark} is paired with the wrong partner; "
                     f"put each {mark} right before and after the words to stress",
                 )
             )
