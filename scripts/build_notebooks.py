@@ -81,17 +81,25 @@ def module_notebook(module: Module, default_case: str, responses_dir: str = "res
         lab_only(new_markdown_cell(START)),
         code(parameters, "parameters"),
         code(SETUP),
-        new_markdown_cell(f"## {module.title.en} · {module.title.get('zh')}\n\n{intro.en}\n\n{intro.get('zh')}"),
+        *in_each_language(f"## {module.title.en}\n\n{intro.en}", f"## {module.title.get('zh')}\n\n{intro.get('zh')}"),
         code("session.show_case()"),
-        new_markdown_cell(
-            "## Exercises · 练习\n\n"
-            "Answer in the widgets below; every answer is saved as you go.\n\n"
-            "请在下方的控件中作答；每个答案都会随时自动保存。"
+        *in_each_language(
+            "## Exercises\n\nAnswer in the widgets below; every answer is saved as you go.",
+            "## 练习\n\n请在下方的控件中作答；每个答案都会随时自动保存。",
         ),
         code("session.show_exercises()"),
         code("session.show_summary()"),
     ]
     return nb
+
+
+def in_each_language(en: str, zh: str) -> list[nbformat.NotebookNode]:
+    """The same text as an English and a Chinese markdown cell: JupyterLab shows both, one after the other;
+    the web app shows the one in the page's language (swtrain.app.page_setup_html)."""
+    cells = [new_markdown_cell(en), new_markdown_cell(zh)]
+    for cell, language in zip(cells, ("en", "zh"), strict=True):
+        cell.metadata["tags"] = [f"lang-{language}"]
+    return cells
 
 
 def lab_only(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -105,17 +113,10 @@ def case_notebook(module: Module, case_id: str) -> nbformat.NotebookNode:
     return module_notebook(module, case_id, responses_dir="../responses")
 
 
-INDEX_PARAMETERS = """\
-trainee_id: str = "demo"  # whose progress to show
-language: str = ""  # "en" or "zh"; "": the trainee's last choice, else English
-responses_dir: str = "responses"  # the answer files: <responses_dir>/<trainee_id>/<case_id>.json"""
-
-
 def index_notebook() -> nbformat.NotebookNode:
     nb = course_notebook()
     nb.cells = [
-        code(INDEX_PARAMETERS, "parameters"),
-        new_markdown_cell("# swtrain: medical social-work training · 医务社会工作实训"),
+        *in_each_language("# swtrain: medical social-work training", "# swtrain：医务社会工作实训"),
         # JupyterLab's way in; the web app (swtrain serve) hides these two cells and shows its own list.
         lab_only(
             new_markdown_cell(
@@ -128,7 +129,7 @@ def index_notebook() -> nbformat.NotebookNode:
         # Written from casedata/ when the notebooks are built, so every case opens before anything runs.
         lab_only(new_markdown_cell("## Modules and cases · 模块与案例\n\n" + index_markdown())),
         # In JupyterLab: the trainee's progress in each case; in the app: a language switch and the list.
-        code("from swtrain.course_index import show_course\n\nshow_course(trainee_id, language, responses_dir)"),
+        code("from swtrain.course_index import show_course\n\nshow_course()"),
     ]
     return nb
 

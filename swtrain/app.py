@@ -156,7 +156,7 @@ def app_parameters(
     trainee = page_trainee(trainee_id, environ)
     chosen_language = page_language(language, trainee, responses_dir, environ)
     show_errors_readably(chosen_language)
-    _show_html(page_setup_html())
+    _show_html(page_setup_html(chosen_language))
     chosen_case = query_values(environ).get("case_id") or case_id
     if chosen_case != case_id and case_id:
         _check_same_module(chosen_case, case_id)
@@ -196,35 +196,44 @@ def _check_same_module(case_id: str, notebook_case_id: str) -> None:
         )
 
 
-# JupyterLab's instructions (cells tagged lab-only: "Run All", the static list) are hidden in the app, and the
-# page's address follows the language on the page: the element marked data-swtrain-language (the back link, the
-# course list) is rebuilt when the trainee switches, and the address's `language` is set to it without a reload,
-# so a reload, a bookmark and the browser's Back keep the language the trainee chose.
-_PAGE_SETUP = """<style>.celltag_lab-only { display: none; }</style>
+# JupyterLab's instructions (cells tagged lab-only: "Run All", the static list) are hidden in the app, and so is
+# the text in the other language (cells tagged lang-en or lang-zh). The page follows the language on it: the element
+# marked data-swtrain-language (the back link, the course list) is rebuilt when the trainee switches; the page's
+# `lang` and its address's `language` are set to it without a reload, so a reload, a bookmark and the browser's
+# Back keep the language the trainee chose.
+_PAGE_SETUP = """<style>
+.celltag_lab-only { display: none; }
+html:lang(en) .celltag_lang-zh, html:lang(zh) .celltag_lang-en { display: none; }
+</style>
 <script>
-(function () {
-  if (window.swtrainLanguageFollows) { return; }
-  window.swtrainLanguageFollows = true;
-  function follow() {
-    var marked = document.querySelector('[data-swtrain-language]');
-    if (!marked) { return; }
+(function (initial) {
+  function settle(language) {
+    document.documentElement.lang = language === 'zh' ? 'zh-Hans' : language;
     var url = new URL(window.location.href);
-    var language = marked.getAttribute('data-swtrain-language');
     if (url.searchParams.get('language') !== language) {
       url.searchParams.set('language', language);
       window.history.replaceState(window.history.state, '', url.toString());
     }
   }
+  if (window.swtrainLanguageFollows) { return; }
+  window.swtrainLanguageFollows = true;
+  function follow() {
+    var marked = document.querySelector('[data-swtrain-language]');
+    if (marked) { settle(marked.getAttribute('data-swtrain-language')); }
+  }
+  settle(initial);
   new MutationObserver(follow).observe(document.body, {subtree: true, childList: true, attributes: true,
                                                      attributeFilter: ['data-swtrain-language']});
-  follow();
-})();
+})(%s);
 </script>"""
 
 
-def page_setup_html() -> str:
-    """What an app page needs once: JupyterLab's instructions hidden, the address following the language."""
-    return _PAGE_SETUP
+def page_setup_html(language: str) -> str:
+    """What an app page needs once: JupyterLab's instructions and the other language's text hidden, the page's
+    language and address following the language the trainee chooses (`language` to begin with)."""
+    import json
+
+    return _PAGE_SETUP % json.dumps(check_language(language))
 
 
 def instructors_only(environ: Mapping[str, str] | None = None) -> None:

@@ -173,7 +173,7 @@ def show_course(
     trainee_id = page_trainee(trainee_id, environ)
     chosen = page_language(language, trainee_id, responses_dir, environ)
     if in_app(environ):
-        display(HTML(page_setup_html()))
+        display(HTML(page_setup_html(chosen)))
         display(course_widget(chosen, trainee_id, responses_dir))
         return
     progress = course_progress(trainee_id, responses_dir)

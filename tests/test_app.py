@@ -82,8 +82,9 @@ def test_the_trainee_last_choice_comes_after_the_address_and_before_the_defaults
 
 
 def test_an_app_page_follows_the_language_in_its_address() -> None:
-    setup = page_setup_html()
+    setup = page_setup_html("zh")
     assert ".celltag_lab-only { display: none; }" in setup  # JupyterLab's "Run All" text is not the app's
+    assert "html:lang(zh) .celltag_lang-en" in setup and '})("zh");' in setup  # one language on a page
     assert "history.replaceState" in setup and "[data-swtrain-language]" in setup and "MutationObserver" in setup
 
 
