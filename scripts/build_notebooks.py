@@ -13,8 +13,8 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from swtrain.cases import cases_by_module, load_modules
+from swtrain.course_index import CASES_FOLDER, index_markdown
 from swtrain.models import Module
-from swtrain.notebook import index_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 HIDDEN = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
@@ -22,7 +22,7 @@ HIDDEN = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
 PARAMETERS = """\
 case_id: str = "child-in-crisis"  # which case of this module: a folder under casedata/
 trainee_id: str = "demo"  # whose answers to load and save
-language: str = "en"  # "en" or "zh"; the trainee can switch in the notebook
+language: str = ""  # "en" or "zh"; "": the trainee's last choice, else English (they can switch in the notebook)
 variant: "Optional[int]" = None  # None: derived from trainee_id and case_id
 mode: str = "practice"  # practice | assessed | feedback
 responses_dir: str = "responses"  # answers go to <responses_dir>/<trainee_id>/<case_id>.json"""
@@ -32,7 +32,8 @@ import swtrain
 from swtrain.app import app_parameters
 
 # In the web app (swtrain serve) the page's address picks case and language; elsewhere nothing changes.
-case_id, trainee_id, language = app_parameters(case_id, trainee_id, language)
+# Elsewhere an empty language is the trainee's last choice.
+case_id, trainee_id, language = app_parameters(case_id, trainee_id, language, responses_dir=responses_dir)
 session = swtrain.open_case(case_id, trainee_id, language=language, variant=variant,
                             mode=mode, responses_dir=responses_dir)
 session.show_header()"""
@@ -56,24 +57,49 @@ def code(source: str, *tags: str) -> nbformat.NotebookNode:
     return cell
 
 
-def module_notebook(module: Module, default_case: str) -> nbformat.NotebookNode:
-    """The notebook of a module: it takes any case of the module; `default_case` is the one it opens."""
+# JupyterLab opens a notebook with nothing run; this says what to do first (the app runs everything itself).
+START = (
+    "> **▶ Start here:** choose **Run → Run All Cells** in the menu bar. The case and its exercises then appear "
+    "below, in English or Chinese (switch with the Language buttons); every answer is saved as you give it.\n>\n"
+    "> **▶ 从这里开始：** 在菜单栏中选择 **Run → Run All Cells**（中文界面为 **运行 → 运行所有单元格**）。"
+    "案例与练习随即显示在下方，可用“语言”按钮切换中英文；每个答案作答后都会自动保存。"
+)
+
+
+def module_notebook(module: Module, default_case: str, responses_dir: str = "responses") -> nbformat.NotebookNode:
+    """The notebook of a module: it takes any case of the module; `default_case` is the one it opens.
+
+    `responses_dir` is relative to the notebook's folder (a JupyterLab kernel runs there), so a one-case
+    notebook in cases/ saves to the same answer files as its module notebook.
+    """
     nb = course_notebook()
     intro = module.introduction or module.description
+    parameters = PARAMETERS.replace('"child-in-crisis"', f'"{default_case}"').replace(
+        'responses_dir: str = "responses"', f'responses_dir: str = "{responses_dir}"'
+    )
     nb.cells = [
-        code(PARAMETERS.replace('"child-in-crisis"', f'"{default_case}"'), "parameters"),
+        lab_only(new_markdown_cell(START)),
+        code(parameters, "parameters"),
         code(SETUP),
-        new_markdown_cell(f"## {module.title.en} · {module.title.get('zh')}\n\n{intro.en}\n\n{intro.get('zh')}"),
+        *in_each_language(f"## {module.title.en}\n\n{intro.en}", f"## {module.title.get('zh')}\n\n{intro.get('zh')}"),
         code("session.show_case()"),
-        new_markdown_cell(
-            "## Exercises · 练习\n\n"
-            "Answer in the widgets below; every answer is saved as you go.\n\n"
-            "请在下方的控件中作答；每个答案都会随时自动保存。"
+        *in_each_language(
+            "## Exercises\n\nAnswer in the widgets below; every answer is saved as you go.",
+            "## 练习\n\n请在下方的控件中作答；每个答案都会随时自动保存。",
         ),
         code("session.show_exercises()"),
         code("session.show_summary()"),
     ]
     return nb
+
+
+def in_each_language(en: str, zh: str) -> list[nbformat.NotebookNode]:
+    """The same text as an English and a Chinese markdown cell: JupyterLab shows both, one after the other;
+    the web app shows the one in the page's language (swtrain.app.page_setup_html)."""
+    cells = [new_markdown_cell(en), new_markdown_cell(zh)]
+    for cell, language in zip(cells, ("en", "zh"), strict=True):
+        cell.metadata["tags"] = [f"lang-{language}"]
+    return cells
 
 
 def lab_only(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -82,23 +108,28 @@ def lab_only(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return cell
 
 
+def case_notebook(module: Module, case_id: str) -> nbformat.NotebookNode:
+    """JupyterLab's notebook of one case: its module notebook with the case chosen, so the index links to it."""
+    return module_notebook(module, case_id, responses_dir="../responses")
+
+
 def index_notebook() -> nbformat.NotebookNode:
     nb = course_notebook()
     nb.cells = [
-        new_markdown_cell("# swtrain: medical social-work training · 医务社会工作实训"),
-        # The web app (swtrain serve) shows its own index here, a language switch and a link per case,
-        # and hides the two cells below, which are JupyterLab's (see README, "For a trainee").
-        code("from swtrain.app import show_course\n\nshow_course()"),
+        *in_each_language("# swtrain: medical social-work training", "# swtrain：医务社会工作实训"),
+        # JupyterLab's way in; the web app (swtrain serve) hides these two cells and shows its own list.
         lab_only(
             new_markdown_cell(
-                "Open a module notebook below and choose **Run → Run All Cells**. "
-                "Choose English or Chinese inside the notebook.\n\n"
-                "打开下方的模块笔记本，选择菜单 **Run → Run All Cells**（运行全部单元格）。"
-                "可在笔记本内选择英文或中文。"
+                "> **▶ Click a case to open it**, then choose **Run → Run All Cells** in it. "
+                "To see how far you are in each case, choose **Run → Run All Cells** here.\n>\n"
+                "> **▶ 点击案例即可打开**，然后在其中选择 **Run → Run All Cells**（运行 → 运行所有单元格）。"
+                "在本页选择 **Run → Run All Cells**，即可看到你在各案例中的进度。"
             )
         ),
-        # Written from casedata/ when the notebooks are built, so the list shows before anything runs.
+        # Written from casedata/ when the notebooks are built, so every case opens before anything runs.
         lab_only(new_markdown_cell("## Modules and cases · 模块与案例\n\n" + index_markdown())),
+        # In JupyterLab: the trainee's progress in each case; in the app: a language switch and the list.
+        code("from swtrain.course_index import show_course\n\nshow_course()"),
     ]
     return nb
 
@@ -214,6 +245,8 @@ def review_notebook() -> nbformat.NotebookNode:
     return nb
 
 
+MODULES = {module.id: module for module in load_modules()}
+
 NOTEBOOKS = {
     "notebooks/index.ipynb": index_notebook(),
     # One notebook per module of casedata/modules.yaml that has a case: a new module is data, not code.
@@ -223,6 +256,13 @@ NOTEBOOKS = {
         )
         for module in load_modules()
         if (cases := cases_by_module().get(module.id))
+    },
+    # One notebook per case, for JupyterLab's index: a case opens with one click, nothing to edit.
+    **{
+        f"notebooks/{CASES_FOLDER}/{case.id}.ipynb": case_notebook(MODULES[module_id], case.id)
+        for module_id, cases in cases_by_module().items()
+        if module_id in MODULES
+        for case in cases
     },
     "notebooks/instructor/grade_cohort.ipynb": grade_cohort_notebook(),
     "notebooks/instructor/review.ipynb": review_notebook(),
@@ -244,9 +284,20 @@ def main() -> int:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+    # A case that was removed or renamed leaves no notebook behind.
+    orphans = sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "notebooks" / CASES_FOLDER).glob("*.ipynb")
+        if p.relative_to(ROOT).as_posix() not in NOTEBOOKS
+    )
+    for relative in orphans:
+        if not check:
+            (ROOT / relative).unlink()
     for relative in stale:
         print(f"{relative} differs from scripts/build_notebooks.py; run it to rebuild", file=sys.stderr)
-    return 1 if stale else 0
+    for relative in orphans if check else []:
+        print(f"{relative} is for no case of casedata/; run scripts/build_notebooks.py to remove it", file=sys.stderr)
+    return 1 if stale or (check and orphans) else 0
 
 
 if __name__ == "__main__":

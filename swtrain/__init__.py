@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         load_key,
         load_key_file,
     )
+    from .course_index import show_index
     from .errors import (
         CaseInvalid,
         CaseNotFound,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from .grading import grade
     from .i18n import available_languages, messages
     from .models import Case, Exercise, ExerciseGrade, Grade, Key, Responses
-    from .notebook import CaseSession, open_case, show_index
+    from .notebook import CaseSession, open_case
     from .store import FileStore, MemoryStore, ResponseStore, check_trainee_id, parse_responses
     from .variants import derive_variant
 
@@ -58,7 +59,8 @@ _EXPORTS = {
     "grading": ["grade"],
     "i18n": ["available_languages", "messages"],
     "models": ["Case", "Exercise", "ExerciseGrade", "Grade", "Key", "Responses"],
-    "notebook": ["CaseSession", "open_case", "show_index"],
+    "course_index": ["show_index"],
+    "notebook": ["CaseSession", "open_case"],
     "store": ["FileStore", "MemoryStore", "ResponseStore", "check_trainee_id", "parse_responses"],
     "variants": ["derive_variant"],
 }

@@ -4,9 +4,14 @@ Voilà runs each notebook in a kernel of its own and sends the page only the
 text and the widgets: no code cell, no input area, no traceback. Addresses:
 
     /voila/render/index.ipynb?language=zh
-        the course index: a language switch and, per module, a link per case
+        the course index: a language switch and, per module, a link per case with the trainee's progress
     /voila/render/crisis_intervention.ipynb?case_id=child-in-crisis&language=zh
         a module notebook on one case, in one language
+
+When the trainee switches language on a page, the address's `language`
+follows without a reload (`page_setup_html`), links carry it, and the choice
+is remembered beside the trainee's answers: a reload, the back link and the
+next visit all keep it.
 
 The query picks only `case_id` and `language`, both validated; anything else in
 it (`mode`, `trainee_id`, `variant`, `responses_dir`) is ignored, so a trainee
@@ -17,7 +22,8 @@ kernel runs in the notebook's folder, so answers go to the same
 `responses/<trainee>/<case>.json` as in JupyterLab.
 
 Outside Voilà (JupyterLab, papermill, nbval) `app_parameters` returns the
-notebook's parameters unchanged and `show_course` shows nothing.
+notebook's parameters, with an empty `language` taken from the trainee's
+last choice.
 """
 
 from __future__ import annotations
@@ -45,8 +51,9 @@ PLACEHOLDER_TRAINEE = "demo"
 VOILA_VARIABLE = "VOILA_REQUEST_URL"
 INDEX = "index.ipynb"
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-#: Folders and files the app's file list never shows (instructor notebooks also refuse to run in the app).
-HIDDEN_FROM_TRAINEES = {"instructor", "responses", "submissions", "graded", "reviews", "__pycache__", "*.pyc"}
+#: Folders and files the app's file list never shows (instructor notebooks also refuse to run in the app;
+#: cases/ holds JupyterLab's one-case notebooks: the app opens a case from its index).
+HIDDEN_FROM_TRAINEES = {"instructor", "cases", "responses", "submissions", "graded", "reviews", "__pycache__", "*.pyc"}
 # Voilà replaces a failed cell's traceback with "There was an error when executing cell [n]." and this line.
 CELL_ERROR_INSTRUCTION = "The box above says what to fix. 请按上方提示修改。"
 
@@ -83,41 +90,89 @@ def app_trainee(trainee_id: str, environ: Mapping[str, str]) -> str:
     return check_trainee_id(chosen)
 
 
-def app_parameters(
-    case_id: str, trainee_id: str, language: str, environ: Mapping[str, str] | None = None
-) -> AppParameters:
-    """The module notebook's case, trainee and language as the web app chose them.
+def page_trainee(trainee_id: str, environ: Mapping[str, str] | None = None) -> str:
+    """Whose answers a page shows: in the app see `app_trainee`; elsewhere `trainee_id`, except that on a hub
+    the notebooks' placeholder "demo" becomes the hub's user."""
+    environ = os.environ if environ is None else environ
+    if in_app(environ):
+        return app_trainee(trainee_id, environ)
+    if trainee_id == PLACEHOLDER_TRAINEE and environ.get(HUB_USER_VARIABLE):
+        return check_trainee_id(environ[HUB_USER_VARIABLE])
+    return check_trainee_id(trainee_id)
 
-    Outside Voilà the parameters come back as given, except that on a hub the
-    notebook's placeholder trainee "demo" becomes the hub's user (the name
-    `swtrain collect` expects). In the app the query's
-    `case_id` (a case of the same module as the notebook's own) and `language`
-    win, errors are shown as a readable box (never a traceback), and the page
-    gets a link back to the course index.
+
+def page_language(
+    language: str, trainee_id: str, responses_dir: str | Path = "responses", environ: Mapping[str, str] | None = None
+) -> str:
+    """The language a page opens in.
+
+    In the app: the address's `language`, else the trainee's last choice, else the app's default
+    (`swtrain serve --language`), else the notebook's `language`, else English. Elsewhere (JupyterLab,
+    papermill): the notebook's `language` ("" leaves the choice to the trainee), else the trainee's last
+    choice, else English.
+    """
+    environ = os.environ if environ is None else environ
+    from .progress import remembered_language
+
+    if in_app(environ):
+        chosen = (
+            query_values(environ).get("language")
+            or remembered_language(responses_dir, trainee_id)
+            or environ.get(LANGUAGE_VARIABLE)
+            or language
+            or "en"
+        )
+    else:
+        chosen = language or remembered_language(responses_dir, trainee_id) or "en"
+    return check_language(chosen)
+
+
+def app_parameters(
+    case_id: str,
+    trainee_id: str,
+    language: str,
+    environ: Mapping[str, str] | None = None,
+    *,
+    responses_dir: str | Path = "responses",
+) -> AppParameters:
+    """The module notebook's case, trainee and language as the trainee chose them.
+
+    Outside Voilà the case stays as given; on a hub the notebook's placeholder
+    trainee "demo" becomes the hub's user (the name `swtrain collect`
+    expects); a `language` of "" becomes the trainee's last choice (kept in
+    `responses_dir`), else English. In the app the query's `case_id` (a case
+    of the same module as the notebook's own) and `language` win, errors are
+    shown as a readable box with a link back to the course index (never a
+    traceback), and the page keeps its address's `language` in step with the
+    language the trainee switches to.
     """
     environ = os.environ if environ is None else environ
     if not in_app(environ):
-        if trainee_id == PLACEHOLDER_TRAINEE and environ.get(HUB_USER_VARIABLE):
-            trainee_id = check_trainee_id(environ[HUB_USER_VARIABLE])
-        return AppParameters(case_id, trainee_id, language)
+        trainee = page_trainee(trainee_id, environ)
+        return AppParameters(case_id, trainee, page_language(language, trainee, responses_dir, environ))
     from .notebook import show_errors_readably
 
     show_errors_readably()
-    query = query_values(environ)
-    chosen_language = check_language(query.get("language") or environ.get(LANGUAGE_VARIABLE) or language)
+    trainee = page_trainee(trainee_id, environ)
+    chosen_language = page_language(language, trainee, responses_dir, environ)
     show_errors_readably(chosen_language)
-    _show_html(_back_link_html(chosen_language))  # first, so a page with an error still leads back
-    chosen_case = query.get("case_id") or case_id
-    if chosen_case != case_id:
+    _show_html(page_setup_html(chosen_language))
+    chosen_case = query_values(environ).get("case_id") or case_id
+    if chosen_case != case_id and case_id:
         _check_same_module(chosen_case, case_id)
-    return AppParameters(chosen_case, app_trainee(trainee_id, environ), chosen_language)
+    return AppParameters(chosen_case, trainee, chosen_language)
 
 
-def _back_link_html(language: str) -> str:
+def back_link_html(language: str) -> str:
+    """The link from a case page back to the course index, in `language`; it carries the language for the
+    page script (see `page_setup_html`)."""
     href = f"{INDEX}?{urlencode({'language': language})}"
     msg = messages(language)
     label = msg("All cases")
-    return f'<a class="swtrain-back" href="{escape(href)}">← {escape(label)}</a>'
+    return (
+        f'<a class="swtrain-back" data-swtrain-language="{escape(language)}" href="{escape(href)}" '
+        f'style="color:#1d4ed8;text-decoration:underline">← {escape(label)}</a>'
+    )
 
 
 def _show_html(html: str) -> None:
@@ -141,80 +196,44 @@ def _check_same_module(case_id: str, notebook_case_id: str) -> None:
         )
 
 
-def case_link(notebook: str, case_id: str, language: str) -> str:
-    """The app address of a case, relative to the index: `notebook?case_id=...&language=...`."""
-    return f"{notebook}?{urlencode({'case_id': case_id, 'language': language})}"
+# JupyterLab's instructions (cells tagged lab-only: "Run All", the static list) are hidden in the app, and so is
+# the text in the other language (cells tagged lang-en or lang-zh). The page follows the language on it: the element
+# marked data-swtrain-language (the back link, the course list) is rebuilt when the trainee switches; the page's
+# `lang` and its address's `language` are set to it without a reload, so a reload, a bookmark and the browser's
+# Back keep the language the trainee chose.
+_PAGE_SETUP = """<style>
+.celltag_lab-only { display: none; }
+html:lang(en) .celltag_lang-zh, html:lang(zh) .celltag_lang-en { display: none; }
+</style>
+<script>
+(function (initial) {
+  function settle(language) {
+    document.documentElement.lang = language === 'zh' ? 'zh-Hans' : language;
+    var url = new URL(window.location.href);
+    if (url.searchParams.get('language') !== language) {
+      url.searchParams.set('language', language);
+      window.history.replaceState(window.history.state, '', url.toString());
+    }
+  }
+  if (window.swtrainLanguageFollows) { return; }
+  window.swtrainLanguageFollows = true;
+  function follow() {
+    var marked = document.querySelector('[data-swtrain-language]');
+    if (marked) { settle(marked.getAttribute('data-swtrain-language')); }
+  }
+  settle(initial);
+  new MutationObserver(follow).observe(document.body, {subtree: true, childList: true, attributes: true,
+                                                     attributeFilter: ['data-swtrain-language']});
+})(%s);
+</script>"""
 
 
-def course_html(language: str, root: Path | None = None) -> str:
-    """Every module with cases, each case a link that opens it in `language`."""
-    from . import render
-    from .cases import cases_by_module, load_modules
+def page_setup_html(language: str) -> str:
+    """What an app page needs once: JupyterLab's instructions and the other language's text hidden, the page's
+    language and address following the language the trainee chooses (`language` to begin with)."""
+    import json
 
-    msg = messages(language)
-    grouped = cases_by_module(root)
-    title = msg("Modules and cases")
-    parts = [f"<h2>{escape(title)}</h2>"]
-    for module in load_modules(root):
-        cases = grouped.get(module.id)
-        if not cases:
-            continue  # a module without cases has no notebook yet
-        items = "".join(
-            f'<li><a class="swtrain-case-link" href="{escape(case_link(module.notebook, case.id, language))}">'
-            f"{escape(case.title.get(language))}</a></li>"
-            for case in cases
-        )
-        parts.append(
-            f'<div class="swtrain-module" style="{render.STYLE["box"]}">'
-            f"<h3>{escape(module.title.get(language))}</h3><p>{escape(module.description.get(language))}</p>"
-            f"<ul>{items}</ul></div>"
-        )
-    return "".join(parts)
-
-
-def course_widget(language: str = "en", root: Path | None = None) -> Any:
-    """The app's course index: a language switch over the list of modules and case links."""
-    import ipywidgets as w
-
-    from .notebook import language_name
-
-    msg = messages(language)
-    listing = w.HTML(course_html(language, root))
-    listing.add_class("swtrain-course")
-    switch = w.ToggleButtons(
-        options=[(language_name(code), code) for code in available_languages()],
-        value=language,
-        description=msg("Language"),
-        style={"button_width": "auto"},
-    )
-    switch.add_class("swtrain-language")
-
-    def switch_to(change: dict[str, Any]) -> None:
-        msg = messages(change["new"])
-        switch.description = msg("Language")
-        listing.value = course_html(change["new"], root)
-
-    switch.observe(switch_to, names="value")
-    return w.VBox([switch, listing])
-
-
-# The index's markdown tells a JupyterLab user to run cells; in the app the widget takes its place.
-_HIDE_LAB_TEXT = "<style>.celltag_lab-only { display: none; }</style>"
-
-
-def show_course(language: str = "en", environ: Mapping[str, str] | None = None) -> None:
-    """In the app, show the course index in the page's language; elsewhere nothing (the markdown table is there)."""
-    environ = os.environ if environ is None else environ
-    if not in_app(environ):
-        return
-    from IPython.display import display
-
-    from .notebook import show_errors_readably
-
-    show_errors_readably()
-    chosen = check_language(query_values(environ).get("language") or environ.get(LANGUAGE_VARIABLE) or language)
-    _show_html(_HIDE_LAB_TEXT)
-    display(course_widget(chosen))
+    return _PAGE_SETUP % json.dumps(check_language(language))
 
 
 def instructors_only(environ: Mapping[str, str] | None = None) -> None:
@@ -240,9 +259,10 @@ def without_paths(text: str) -> str:
 # --- the server -------------------------------------------------------------------------------
 
 
-def app_url(port: int, language: str) -> str:
-    """Where the app opens: the course index rendered by Voilà, in `language`."""
-    return f"http://127.0.0.1:{port}/voila/render/{INDEX}?{urlencode({'language': language})}"
+def app_url(port: int, language: str | None = None) -> str:
+    """Where the app opens: the course index rendered by Voilà, in `language` (None: the trainee's last choice)."""
+    query = f"?{urlencode({'language': language})}" if language else ""
+    return f"http://127.0.0.1:{port}/voila/render/{INDEX}{query}"
 
 
 def voila_command(notebooks: Path, port: int) -> list[str]:
@@ -264,10 +284,13 @@ def voila_command(notebooks: Path, port: int) -> list[str]:
     ]
 
 
-def voila_environment(language: str, trainee: str | None, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The server's environment (its kernels inherit it): the app's default language and the trainee."""
+def voila_environment(
+    language: str | None, trainee: str | None, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The server's environment (its kernels inherit it): the app's default language (if given) and the trainee."""
     env = dict(os.environ if base is None else base)
-    env[LANGUAGE_VARIABLE] = check_language(language)
+    if language is not None:
+        env[LANGUAGE_VARIABLE] = check_language(language)
     if trainee is not None:
         env[TRAINEE_VARIABLE] = check_trainee_id(trainee)
     return env
@@ -314,13 +337,13 @@ def _wait_then_open(url: str, port: int, process: Any, seconds: float = 60.0) ->
 @click.option(
     "--language",
     type=click.Choice(available_languages()),
-    default="en",
-    show_default=True,
-    help="The language the app opens in (a trainee can switch on every page).",
+    default=None,
+    help="The language the app opens in (default: the trainee's last choice, else English; a trainee can "
+    "switch on every page, and the choice is kept).",
 )
 @click.option("--trainee", help="Whose answers the app loads and saves (default: $JUPYTERHUB_USER, else 'demo').")
 @click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
-def serve_command(port: int, language: str, trainee: str | None, no_browser: bool) -> None:
+def serve_command(port: int, language: str | None, trainee: str | None, no_browser: bool) -> None:
     """Start the course as a web app with Voilà: text and widgets only, no code; the URL is printed.
 
     Answers are saved to notebooks/responses/<trainee>/<case>.json, the same files JupyterLab uses.

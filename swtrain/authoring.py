@@ -126,7 +126,8 @@ def release(out: Path, mode: str, *, root: Path | None = None, notebooks: Path |
             if path.is_file() and not (mode == "assessed" and path.name == KEY_FILE):
                 shutil.copy2(path, target / path.name)
                 written.append(target / path.name)
-    for path in sorted(notebooks.glob("*.ipynb")):  # trainee notebooks only: instructor/ stays behind
+    # trainee notebooks only (the module notebooks and JupyterLab's one-case notebooks): instructor/ stays behind
+    for path in sorted([*notebooks.glob("*.ipynb"), *notebooks.glob("cases/*.ipynb")]):
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb.get("cells", []):
             if cell.get("cell_type") == "code":
@@ -134,11 +135,10 @@ def release(out: Path, mode: str, *, root: Path | None = None, notebooks: Path |
         nb.get("metadata", {}).pop("widgets", None)
         if mode == "assessed":
             _set_parameter(nb, "mode", "assessed")
-        (out / "notebooks").mkdir(exist_ok=True)
-        (out / "notebooks" / path.name).write_text(
-            json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
-        written.append(out / "notebooks" / path.name)
+        target = out / "notebooks" / path.relative_to(notebooks)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written.append(target)
     return written
 
 

@@ -25,10 +25,20 @@ from .errors import SwtrainError, UnknownMode
 from .grading import grade, grade_exercise
 from .i18n import available_languages, check_language, known_or_english, messages, separator
 from .models import AnswerValue, Case, Chart, ExerciseGrade, Key, Responses, Section
+from .progress import remember_language, unanswered_html
 from .store import FileStore, ResponseStore, check_trainee_id
 from .variants import derive_variant
 
 MODES = ("practice", "assessed", "feedback")
+
+# "Run All Cells" leaves JupyterLab's view at the last cell (11,000 px down a case whose outputs were saved);
+# the last cell's output takes it back to the top, where the case begins. Voilà's page starts there anyway.
+BACK_TO_TOP = """<script>
+(function (here) {
+  var view = here && here.closest('.jp-WindowedPanel-outer');
+  if (view) { view.scrollTop = 0; }
+})(document.currentScript);
+</script>"""
 
 
 def open_case(
@@ -145,11 +155,13 @@ class CaseSession:
         )
 
     def set_language(self, language: str) -> None:
-        """Switch every view to `language`; the answer file records it."""
+        """Switch every view to `language`; the answer file records it, and the next page opens in it."""
         self.msg = messages(check_language(language))
         self.responses = self.responses.with_language(language)
         if self.responses.answers:
             self.responses = self.store.save(self.responses)
+        if isinstance(self.store, FileStore):
+            remember_language(self.store.root, self.responses.trainee_id, language)
         self.saved_elsewhere = []  # every view is built again from what is saved
         for box, build in self._views:
             box.children = build()
@@ -200,7 +212,11 @@ class CaseSession:
         switch.add_class("swtrain-language")
         switch.observe(lambda change: self.set_language(change["new"]), names="value")
         html = render.case_header(self.case, self.msg) + self._mode_note_html()
-        return [switch, w.HTML(html)]
+        from .app import back_link_html, in_app
+
+        # in the app, the way back to the course index, in the language now chosen
+        back = [w.HTML(back_link_html(self.msg.language))] if in_app() else []
+        return [*back, switch, w.HTML(html)]
 
     def _draw(self, chart: Chart) -> str:
         """A chart of the case's data, drawn in the session's language (pandas loads only for a case with data)."""
@@ -250,6 +266,9 @@ class CaseSession:
                 case=self.case,
             )
             widget.show(self._practice_feedback(exercise.id))
+            saved = self.responses.answers.get(exercise.id)
+            if saved is not None:  # rebuilt (a new language, a new kernel): still says when it was saved
+                widget.show_saved(saved.changed_at)
             self.exercise_widgets[exercise.id] = widget
         return [self._note_box(), *(w.box for w in self.exercise_widgets.values())]
 
@@ -279,8 +298,16 @@ class CaseSession:
         return "".join(parts)
 
     def show_summary(self) -> None:
-        """Practice: a button that totals the answers; assessed: where they are saved; feedback: the total."""
+        """Practice: a button that totals the answers; assessed: where they are saved; feedback: the total.
+
+        The notebook's last call: in JupyterLab it also brings the view back to the case's beginning, where
+        "Run All Cells" had left it at the last cell.
+        """
         self._show(self._summary_widgets, lambda: render.grade_summary(self.grade(), self.msg))
+        if self.mode != "feedback":
+            from IPython.display import HTML, display
+
+            display(HTML(BACK_TO_TOP))
 
     def _summary_widgets(self) -> list[Any]:
         import ipywidgets as w
@@ -302,10 +329,13 @@ class CaseSession:
         return [button, result]
 
     def _check_all(self, result: Any) -> None:
-        """The total of every answer saved so far, shown here first if another window gave some."""
+        """The total of every answer saved so far and the exercises still unanswered, each a link to it;
+        answers another window gave are shown here first."""
         if self.saved_elsewhere:
             self.refresh()
-        result.value = render.grade_summary(self.grade(), self.msg)
+        result.value = render.grade_summary(self.grade(), self.msg) + unanswered_html(
+            self.case, self.responses, self.msg
+        )
 
 
 def _html_widget(html: str) -> Any:
@@ -337,45 +367,17 @@ def show_errors_readably(language: str | None = None) -> None:
     def handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
         from IPython.display import HTML, display
 
-        from .app import in_app, without_paths
+        from .app import back_link_html, in_app, without_paths
 
-        msg = messages(known_or_english(language or getattr(shell, "user_ns", {}).get("language", "en")))
+        msg = messages(known_or_english(language or getattr(shell, "user_ns", {}).get("language") or "en"))
         title = msg("Something needs fixing")
-        detail = without_paths(str(value)) if in_app() else str(value)  # a trainee sees no server folder
-        display(HTML(render.error_box(title, detail)))
+        if in_app():  # a trainee sees no server folder, and a way back to the course index
+            display(HTML(back_link_html(msg.language) + render.error_box(title, without_paths(str(value)))))
+        else:
+            display(HTML(render.error_box(title, str(value))))
         return [f"{etype.__name__}: {value}"]
 
     shell.set_custom_exc((SwtrainError,), handler)
-
-
-def index_markdown(root: Path | None = None) -> str:
-    """The course index as markdown: every module and its cases, in English and Chinese side by side."""
-    from .cases import cases_by_module, load_modules
-
-    def cell(text: str) -> str:
-        return " ".join(text.split()).replace("|", "\\|")
-
-    grouped = cases_by_module(root)
-    rows = ["| Module | 模块 | Notebook · 笔记本 | Cases · 案例 |", "|---|---|---|---|"]
-    for module in load_modules(root):
-        if module.id not in grouped:
-            continue  # a module without cases yet has no notebook to open
-        cases = "<br>".join(
-            f"`{c.id}`: {cell(c.title.en)} · {cell(c.title.get('zh'))}" for c in grouped.get(module.id, [])
-        )
-        rows.append(
-            f"| **{cell(module.title.en)}**<br>{cell(module.description.en)} "
-            f"| **{cell(module.title.get('zh'))}**<br>{cell(module.description.get('zh'))} "
-            f"| [{module.notebook}]({module.notebook}) | {cases} |"
-        )
-    return "\n".join(rows) + "\n"
-
-
-def show_index(root: Path | None = None) -> None:
-    """Display the course index."""
-    from IPython.display import Markdown, display
-
-    display(Markdown(index_markdown(root)))
 
 
 def review_panel(

@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-from html import escape
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -16,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from swtrain import app
-from swtrain.app import AppParameters, app_parameters, app_url, course_widget, serve_command, voila_command
-from swtrain.cases import cases_by_module, load_case, load_modules
+from swtrain.app import AppParameters, app_parameters, app_url, page_setup_html, serve_command, voila_command
+from swtrain.cases import load_case, load_modules
 from swtrain.errors import CaseNotFound, InvalidTraineeId, SwtrainError, UnknownLanguage
 
 from .conftest import ROOT
@@ -59,9 +58,34 @@ def test_the_trainee_is_the_hub_user_else_the_server_trainee_else_the_notebook_p
 
 
 def test_the_server_language_is_the_default_and_the_query_wins() -> None:
-    assert app_parameters("child-in-crisis", "demo", "en", in_app("", SWTRAIN_LANGUAGE="zh")).language == "zh"
+    assert app_parameters("child-in-crisis", "demo", "", in_app("", SWTRAIN_LANGUAGE="zh")).language == "zh"
     both = in_app("language=en", SWTRAIN_LANGUAGE="zh")
     assert app_parameters("child-in-crisis", "demo", "zh", both).language == "en"
+
+
+def test_the_trainee_last_choice_comes_after_the_address_and_before_the_defaults(tmp_path: Path) -> None:
+    from swtrain.progress import remember_language
+
+    remember_language(tmp_path, "t007", "zh")
+
+    def language(parameter: str, environ: dict[str, str]) -> str:
+        return app_parameters("child-in-crisis", "demo", parameter, environ, responses_dir=tmp_path).language
+
+    assert language("", in_app("", SWTRAIN_TRAINEE="t007", SWTRAIN_LANGUAGE="en")) == "zh"
+    assert language("", in_app("language=en", SWTRAIN_TRAINEE="t007")) == "en"  # a link or a reload says en
+    assert language("", in_app("", SWTRAIN_TRAINEE="t008")) == "en"  # another trainee chose nothing
+    # JupyterLab and papermill: the notebook's language wins; "" (the notebooks' default) is the last choice
+    assert language("", {"JUPYTERHUB_USER": "t007"}) == "zh"
+    assert language("en", {"JUPYTERHUB_USER": "t007"}) == "en"
+    assert app_parameters("child-in-crisis", "t007", "", {}, responses_dir=tmp_path).language == "zh"
+    assert app_parameters("child-in-crisis", "t009", "", {}, responses_dir=tmp_path).language == "en"
+
+
+def test_an_app_page_follows_the_language_in_its_address() -> None:
+    setup = page_setup_html("zh")
+    assert ".celltag_lab-only { display: none; }" in setup  # JupyterLab's "Run All" text is not the app's
+    assert "html:lang(zh) .celltag_lang-en" in setup and '})("zh");' in setup  # one language on a page
+    assert "history.replaceState" in setup and "[data-swtrain-language]" in setup and "MutationObserver" in setup
 
 
 def test_a_case_id_that_is_not_a_case() -> None:
@@ -95,24 +119,6 @@ def test_an_unsafe_trainee_id_from_the_server() -> None:
 # --- the course index -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("language", "heading"), [("en", "Modules and cases"), ("zh", "模块与案例")])
-def test_the_index_links_every_case_in_its_language(language: str, heading: str) -> None:
-    index = course_widget("en")
-    switch, listing = index.children
-    switch.value = language  # as a trainee clicks English or 中文
-    assert heading in listing.value
-    assert switch.description == ("Language" if language == "en" else "语言")
-    notebooks = {m.id: m.notebook for m in load_modules()}
-    grouped = cases_by_module()
-    assert grouped
-    for module_id, cases in grouped.items():
-        assert (ROOT / "notebooks" / notebooks[module_id]).is_file()
-        for case in cases:
-            link = f'href="{notebooks[module_id]}?case_id={case.id}&amp;language={language}"'
-            assert f"{link}>{escape(case.title.get(language))}</a>" in listing.value
-    assert listing.value.count("swtrain-case-link") == sum(len(cases) for cases in grouped.values())
-
-
 def widget_state_text(nb: Any) -> str:
     return json.dumps(nb.metadata.get("widgets", {}), ensure_ascii=False)
 
@@ -129,11 +135,14 @@ def test_the_index_notebook_shows_the_widget_only_in_the_app(tmp_path: Path, mon
         )
 
     in_lab = run()
-    assert all(cell.get("outputs") == [] for cell in in_lab.cells if cell.cell_type == "code")
+    shown = json.dumps([cell.get("outputs") for cell in in_lab.cells], ensure_ascii=False)
+    assert "Your progress" in shown and 'href=\\"cases/kidney-ward-group.ipynb\\"' in shown  # JupyterLab's part
+    assert "application/vnd.jupyter.widget-view+json" not in shown  # no widget
     for name, value in in_app("language=zh").items():
         monkeypatch.setenv(name, value)  # the kernel papermill starts inherits them, as under Voilà
     state = widget_state_text(run())
     assert "模块与案例" in state and "crisis_intervention.ipynb?case_id=child-in-crisis&amp;language=zh" in state
+    assert "尚未开始" in state  # the trainee's progress, here nothing yet
 
 
 @pytest.mark.notebook
@@ -179,6 +188,7 @@ def fake_popen(monkeypatch: pytest.MonkeyPatch) -> list[FakeProcess]:
     FakeProcess.started = []
     monkeypatch.setattr(subprocess, "Popen", FakeProcess)
     monkeypatch.delenv("SWTRAIN_TRAINEE", raising=False)
+    monkeypatch.delenv("SWTRAIN_LANGUAGE", raising=False)
     return FakeProcess.started
 
 
@@ -211,8 +221,11 @@ def test_serve_starts_voila_for_the_trainee_and_prints_the_url(fake_popen: list[
 
 
 def test_serve_without_a_trainee_leaves_it_to_the_hub_or_the_notebook(fake_popen: list[FakeProcess]) -> None:
-    assert serve("--no-browser").exit_code == 0
-    assert "SWTRAIN_TRAINEE" not in fake_popen[0].env
+    result = serve("--no-browser")
+    assert result.exit_code == 0
+    # without --language the app opens in the trainee's last choice: the address names none
+    assert "http://127.0.0.1:8866/voila/render/index.ipynb  " in result.output
+    assert "SWTRAIN_TRAINEE" not in fake_popen[0].env and "SWTRAIN_LANGUAGE" not in fake_popen[0].env
     assert fake_popen[0].args == voila_command(app.NOTEBOOKS, 8866)
 
 

@@ -82,9 +82,11 @@ def test_an_assessed_release_holds_no_key_value(casedata: Path, tmp_path: Path) 
         content = content if path.suffix != ".ipynb" else json.dumps(json.loads(content), ensure_ascii=False)
         leaked = [t for t in texts if t in content or json.dumps(t, ensure_ascii=False)[1:-1] in content]
         assert leaked == [], path
-    nb = json.loads((out / "notebooks" / "crisis_intervention.ipynb").read_text(encoding="utf-8"))
-    assert 'mode: str = "assessed"  # practice | assessed | feedback' in nb["cells"][0]["source"]
-    assert all(c.get("outputs", []) == [] for c in nb["cells"])
+    for notebook in ("crisis_intervention.ipynb", "cases/kidney-ward-group.ipynb"):  # one-case notebooks too
+        nb = json.loads((out / "notebooks" / notebook).read_text(encoding="utf-8"))
+        parameters = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+        assert 'mode: str = "assessed"  # practice | assessed | feedback' in parameters["source"]
+        assert all(c.get("outputs", []) == [] for c in nb["cells"])
 
 
 def test_a_practice_release_keeps_keys_and_the_cli_refuses_a_used_folder(tmp_path: Path) -> None:

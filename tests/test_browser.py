@@ -319,3 +319,107 @@ def test_answers_survive_kernel_restart_in_chromium(
         finally:
             browser.close()
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def current_notebook(page: Page) -> Locator:
+    """The notebook panel on show (JupyterLab keeps the other tabs' panels hidden)."""
+    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+
+
+def scroll_top(page: Page) -> int:
+    return int(
+        page.evaluate(
+            "() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer').scrollTop"
+        )
+    )
+
+
+def test_every_case_opens_with_one_click_from_the_lab_index_and_run_all_ends_at_the_top(
+    start_jupyterlab: Callable[[], LabServer], budget: Budget
+) -> None:
+    """JupyterLab's index links every case to its own notebook: one click opens it, its first cell says to run
+    all cells. Running all cells of a notebook whose outputs were saved (as JupyterLab autosaves them) leaves
+    the view at the top, where the case begins, not at the last cell; a language chosen there is the
+    notebook's language when it runs again."""
+    require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    from swtrain.cases import cases_by_module
+    from swtrain.course_index import CASES_FOLDER
+
+    budget.end += 240  # nine notebooks open, one run twice
+    every_case = sorted((case for cases in cases_by_module().values() for case in cases), key=lambda c: c.id)
+    lab = start_jupyterlab()
+    shots = ARTIFACTS / "lab-way"
+    failure = ARTIFACTS / "lab-way-failure.png"
+    failure.unlink(missing_ok=True)
+    page_errors: list[str] = []
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=budget.ms(30))
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.on("pageerror", lambda e: page_errors.append(str(e)))
+        try:
+            page.goto(lab.url("lab/tree/index.ipynb") + "&reset", timeout=budget.ms(60))
+            index_tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=re.compile(r"^index\.ipynb"))
+            for case in every_case:  # --- one click from the index to every case ------------------------
+                index_tab.click()
+                link = current_notebook(page).locator(".jp-RenderedMarkdown a", has_text=case.title.en)
+                expect(link).to_have_count(1, timeout=budget.ms(60))
+                link.click()
+                expect(page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab[aria-selected="true"]')).to_contain_text(
+                    f"{case.id}.ipynb", timeout=budget.ms(30)
+                )
+                cue = current_notebook(page).locator(".jp-MarkdownCell").first
+                expect(cue).to_contain_text("Start here: choose Run → Run All Cells", timeout=budget.ms(30))
+                expect(cue).to_be_in_viewport()
+            page.screenshot(path=str(shots / "case-before-run.png"))
+
+            # --- the last case opened: run all, save with outputs, reload, run all again -------------------
+            case = every_case[-1]
+            expect(kernel_idle(page)).to_be_visible(timeout=budget.ms(60))
+            menu(page, budget, "Run", "Run All Cells")
+            wait_for_run_all(page, budget, len(case.exercises))
+            page.keyboard.press("Control+s")
+            budget.poll(lambda: lab.log_text().count(f"Saving file at /cases/{case.id}.ipynb") >= 1, "the save")
+            # the trainee comes back later: the notebook opens with the outputs JupyterLab saved
+            page.goto(lab.url(f"lab/tree/{CASES_FOLDER}/{case.id}.ipynb") + "&reset", timeout=budget.ms(60))
+            expect(kernel_idle(page)).to_be_visible(timeout=budget.ms(60))
+            expect(current_notebook(page).locator(".swtrain-exercise")).to_have_count(
+                len(case.exercises), timeout=budget.ms(60)
+            )
+            assert scroll_top(page) == 0
+            page.evaluate("() => document.querySelectorAll('.jp-OutputArea-child').forEach(e => e.dataset.old = '1')")
+            menu(page, budget, "Run", "Run All Cells")
+            expect(page.locator(".jp-OutputArea-child[data-old]")).to_have_count(0, timeout=budget.ms(60))
+            wait_for_run_all(page, budget, len(case.exercises))
+            # the view comes back to the top once the last cell has run (before, it stayed 11,000 px down)
+            budget.poll(lambda: scroll_top(page) == 0, "the view to be back at the top after Run All")
+            header = current_notebook(page).locator(".swtrain-case-header h2")
+            expect(header).to_have_text(case.title.en)
+            expect(header).to_be_in_viewport()
+            page.screenshot(path=str(shots / "case-after-run-all.png"))
+
+            # --- 中文, then run all again: the notebook opens in the language chosen ------------------------
+            current_notebook(page).locator(".swtrain-language").get_by_role("button", name="中文").click()
+            expect(header).to_have_text(case.title.zh)
+            menu(page, budget, "Run", "Run All Cells")
+            expect(current_notebook(page).get_by_role("button", name="检查我的全部答案")).to_be_visible(
+                timeout=budget.ms(60)
+            )
+            expect(kernel_idle(page)).to_be_visible(timeout=budget.ms(60))
+            expect(header).to_have_text(case.title.zh)
+            assert (lab.root / "responses" / TRAINEE / ".language").read_text(encoding="utf-8") == "zh\n"
+            page.screenshot(path=str(shots / "case-zh-after-run-all.png"))
+            assert not page_errors, page_errors
+        except BaseException:
+            print("--- JupyterLab log (tail) ---", lab.log_tail(80), "--- page errors ---", *page_errors, sep="\n")
+            try:
+                page.screenshot(path=str(failure), timeout=10_000)
+                print(f"failure screenshot: {failure}")
+            except Exception as exc:
+                print(f"no failure screenshot: {exc}")
+            raise
+        finally:
+            browser.close()

@@ -105,12 +105,12 @@ def saved_answers(path: Path) -> dict[str, Any] | None:
     return {key: answer["value"] for key, answer in data.get("answers", {}).items()}
 
 
-def wait_for_case(page: Page, budget: Budget, exercises: int) -> None:
+def wait_for_case(page: Page, budget: Budget, exercises: int, check_all: str = "检查我的全部答案") -> None:
     """Wait until Voilà has run every cell: all exercises and the summary button are on the page."""
     from playwright.sync_api import expect
 
     expect(page.locator(".swtrain-exercise")).to_have_count(exercises, timeout=budget.ms(60))
-    expect(page.get_by_role("button", name="检查我的全部答案")).to_be_visible(timeout=budget.ms(30))
+    expect(page.get_by_role("button", name=check_all)).to_be_visible(timeout=budget.ms(30))
 
 
 def assert_no_code_and_no_traceback(page: Page) -> None:
@@ -278,6 +278,103 @@ def test_jupyterlab_switches_to_chinese(start_servers: Callable[[str], Any], bud
             page.screenshot(path=str(screenshot))
         except BaseException:
             fail_with_context(page, lab.log_tail(80), page_errors, failure)
+            raise
+        finally:
+            browser.close()
+
+
+def test_every_case_is_one_click_from_the_app_index_and_the_language_sticks(
+    start_servers: Callable[[str], Any], budget: Budget
+) -> None:
+    """The app's index links every case; each opens with one click, shows no code, and starts where the case
+    begins. Switching language on a case page changes the address, survives a reload, reaches the index through
+    the back link and is remembered for the next visit; the index shows the trainee's progress; "Check all my
+    answers" lists what is still unanswered, each a link to its exercise."""
+    require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    from swtrain.cases import cases_by_module
+
+    budget.end += 300  # nine case pages, each a kernel of its own
+    every_case = sorted((case for cases in cases_by_module().values() for case in cases), key=lambda c: c.id)
+    app: AppServer = start_servers("app")
+    shots = ARTIFACTS / "app-way"
+    failure = ARTIFACTS / "app-way-failure.png"
+    failure.unlink(missing_ok=True)
+    page_errors: list[str] = []
+
+    with sync_playwright() as p:
+        browser = launch(p, budget)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        page.on("pageerror", lambda e: page_errors.append(str(e)))
+        block_outside_requests(page)
+        try:
+            index = app.url("voila/render/index.ipynb")
+            for case in every_case:  # --- one click from the index to every case --------------------
+                page.goto(index + "?language=en", timeout=budget.ms(60))
+                link = page.locator(".swtrain-case-link", has_text=case.title.en)
+                expect(link).to_have_count(1, timeout=budget.ms(60))
+                assert (
+                    page.evaluate("e => getComputedStyle(e).textDecorationLine", link.element_handle()) == "underline"
+                )
+                link.click()
+                expect(page.locator(".swtrain-case-header h2")).to_have_text(case.title.en, timeout=budget.ms(90))
+                wait_for_case(page, budget, len(case.exercises), "Check all my answers")
+                assert f"case_id={case.id}" in page.url
+                assert_no_code_and_no_traceback(page)
+                expect(page.locator(".celltag_lab-only")).to_be_hidden()  # JupyterLab's "Run All" cue
+                expect(page.locator(".celltag_lang-zh").first).to_be_hidden()  # one language on a page
+                assert page.evaluate("() => document.querySelector('#rendered_cells').scrollTop") == 0
+
+            # --- the last case: answer one exercise, switch to Chinese, reload ------------------------------
+            case = every_case[-1]
+            first = case.exercises[0]
+            answer_file = app.root / "responses" / TRAINEE / f"{case.id}.json"
+            exercise(page, first.id).get_by_role("radio").first.click()
+            budget.poll(lambda: saved_answers(answer_file), "the answer file")
+            expect(exercise(page, first.id).locator(".swtrain-saved")).to_contain_text("Saved at")
+            page.locator(".swtrain-language").first.get_by_role("button", name="中文").click()
+            page.wait_for_url(re.compile(rf"case_id={case.id}&language=zh$"), timeout=budget.ms(30))
+            expect(page.locator(".swtrain-case-header h2")).to_have_text(case.title.zh)
+            expect(exercise(page, first.id).locator(".swtrain-saved")).to_contain_text("已于")  # not cleared
+            expect(page.locator("a.swtrain-back")).to_have_attribute("href", "index.ipynb?language=zh")
+            assert page.evaluate("() => document.documentElement.lang") == "zh-Hans"
+            page.reload(timeout=budget.ms(60))
+            expect(page.locator(".swtrain-case-header h2")).to_have_text(case.title.zh, timeout=budget.ms(90))
+            wait_for_case(page, budget, len(case.exercises))
+            expect(page.locator(".celltag_lang-en").first).to_be_hidden()
+            expect(page.locator(".celltag_lang-zh").first).to_be_visible()
+
+            # --- check all: what is still unanswered, each a link to its exercise ----------------------------
+            page.get_by_role("button", name="检查我的全部答案").click()
+            missing = page.locator(".swtrain-unanswered")
+            expect(missing).to_contain_text(f"还有 {len(case.exercises) - 1} 道练习未作答：")
+            last = case.exercises[-1]
+            target = missing.get_by_role("link", name=f"{len(case.exercises)}. {last.title.zh}")
+            page.evaluate("() => document.querySelector('#rendered_cells').scrollTo(0, 0)")
+            target.click()
+            expect(exercise(page, last.id)).to_be_in_viewport()
+            screenshot_whole_app_page(page, shots / "case-zh-check-all.png")
+
+            # --- back to the index, in Chinese, with the progress; a visit without a language keeps it --------
+            page.evaluate("() => document.querySelector('#rendered_cells').scrollTo(0, 0)")
+            page.locator("a.swtrain-back").click()
+            page.wait_for_url(re.compile(r"index\.ipynb\?language=zh$"))
+            item = page.locator(".swtrain-course li", has=page.locator(f'a[href*="case_id={case.id}&"]'))
+            expect(item.locator(".swtrain-progress")).to_contain_text(f"已答 1 / {len(case.exercises)} 道")
+            expect(item.locator(".swtrain-progress")).to_contain_text("最近保存于")
+            page.goto(index, timeout=budget.ms(60))  # no language in the address: the trainee's last choice
+            expect(page.locator(".swtrain-course")).to_contain_text("模块与案例", timeout=budget.ms(60))
+            page.wait_for_url(re.compile(r"index\.ipynb\?language=zh$"))
+            screenshot_whole_app_page(page, shots / "index-zh-progress.png")
+            page.locator(".swtrain-language").get_by_role("button", name="English").click()
+            page.wait_for_url(re.compile(r"index\.ipynb\?language=en$"))
+            expect(page.locator(".swtrain-course")).to_contain_text("1 of")
+            screenshot_whole_app_page(page, shots / "index-en-progress.png")
+            assert not page_errors, page_errors
+        except BaseException:
+            fail_with_context(page, app.log_tail(80), page_errors, failure)
             raise
         finally:
             browser.close()

@@ -69,7 +69,7 @@ def lab(tmp_path: Path) -> Iterator[Callable[[], LabServer]]:
 def set_case(notebook: Path, case_id: str) -> None:
     """Open a module notebook on another case of its module, as an instructor edits the parameters cell."""
     data = json.loads(notebook.read_text(encoding="utf-8"))
-    cell = data["cells"][0]
+    cell = next(c for c in data["cells"] if "parameters" in c["metadata"].get("tags", []))
     source = "".join(cell["source"])
     cell["source"] = re.sub(r'^case_id: str = "[^"]*"', f'case_id: str = "{case_id}"', source, flags=re.M)
     assert case_id in "".join(cell["source"])

@@ -58,12 +58,13 @@ def test_notebooks_hide_code_and_commit_no_outputs(path) -> None:  # type: ignor
     assert not path.name.startswith("Untitled")
 
 
-def test_module_notebook_starts_with_parameters_then_setup() -> None:
+def test_module_notebook_starts_with_its_start_cue_then_parameters_then_setup() -> None:
     nb = json.loads((ROOT / "notebooks" / "crisis_intervention.ipynb").read_text(encoding="utf-8"))
-    first, second = nb["cells"][0], nb["cells"][1]
+    cue, first, second = nb["cells"][0], nb["cells"][1], nb["cells"][2]
+    assert cue["cell_type"] == "markdown" and "Run → Run All Cells" in "".join(cue["source"])
     assert "parameters" in first["metadata"]["tags"]
     assert "".join(second["source"]).startswith("import swtrain")
-    for cell in nb["cells"][2:]:
+    for cell in nb["cells"][3:]:
         if cell["cell_type"] == "code":
             assert len("".join(cell["source"]).splitlines()) <= 2  # short calls into swtrain only
 

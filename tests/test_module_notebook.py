@@ -153,7 +153,7 @@ def test_help_notebook_lists_every_parameter_with_type_and_comment() -> None:
     for line in [
         'case_id: str (default "child-in-crisis")',
         'trainee_id: str (default "demo")',
-        'language: str (default "en")',
+        'language: str (default "")',
         "variant: Optional[int] (default None)",
         'mode: str (default "practice")',
         'responses_dir: str (default "responses")',
@@ -164,6 +164,7 @@ def test_help_notebook_lists_every_parameter_with_type_and_comment() -> None:
         "whose answers to load and save",
         "derived from trainee_id",
         "practice | assessed | feedback",
+        "the trainee's last choice, else English",
         "<responses_dir>/<trainee_id>/<case_id>.json",
     ]:
         assert comment in out

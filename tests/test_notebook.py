@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from swtrain.errors import InvalidTraineeId, KeyNotFound, SwtrainError, UnknownLanguage, UnknownMode
-from swtrain.notebook import index_markdown, open_case
+from swtrain.notebook import open_case
+from swtrain.progress import remembered_language
 from swtrain.store import FileStore, MemoryStore
 
 from .conftest import MINI_ROOT, answers
@@ -227,10 +228,35 @@ def test_a_broken_answer_file_is_reported_and_never_overwritten(tmp_path: Path) 
     assert path.read_text(encoding="utf-8") == "{broken"
 
 
-def test_index_lists_modules_and_cases_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SWTRAIN_CASEDATA")
-    text = index_markdown()
-    assert "Crisis intervention and cognitive-behavioural case work" in text
-    assert "危机干预与认知行为个案工作" in text
-    assert "`child-in-crisis`: A child in crisis far from home · 异地就医中的危机儿童" in text
-    assert "[crisis_intervention.ipynb](crisis_intervention.ipynb)" in text
+def test_switching_language_keeps_the_saved_at_lines_and_remembers_the_choice(tmp_path: Path) -> None:
+    session = open_case("mini", "t001", responses_dir=tmp_path)
+    session.show_exercises()
+    session.exercise_widgets["pick-one"].radio.value = "plan"
+    assert "Saved at" in session.exercise_widgets["pick-one"].status.value
+    assert session.exercise_widgets["plan"].status.value == ""  # not answered: nothing to say
+    session.set_language("zh")
+    assert "已于" in session.exercise_widgets["pick-one"].status.value  # rebuilt in Chinese, still saying when
+    assert session.exercise_widgets["plan"].status.value == ""
+    assert remembered_language(tmp_path, "t001") == "zh"
+    again = open_case("mini", "t001", language="zh", responses_dir=tmp_path)  # a new kernel: the file's time
+    again.show_exercises()
+    assert "已于" in again.exercise_widgets["pick-one"].status.value
+
+
+def test_check_all_lists_the_exercises_still_unanswered_with_links() -> None:
+    session = open_case("mini", "t001", store=MemoryStore())
+    session.show_exercises()
+    session.show_summary()
+    summary = session._views[-1][0]
+    button, result = summary.children
+    session.exercise_widgets["pick-one"].radio.value = "risk"
+    session.exercise_widgets["plan"].area.value = "Safety first."
+    button.click()
+    assert "Total:" in result.value and "4 exercises still have no answer:" in result.value
+    for number, exercise_id, title in [(2, "pick-many", "Signs"), (5, "total", "Total")]:
+        assert f'href="#swtrain-exercise-{exercise_id}"' in result.value and f">{number}. {title}</a>" in result.value
+    assert "swtrain-exercise-pick-one" not in result.value
+    session.set_language("zh")  # the summary is built again, in Chinese
+    button, result = summary.children
+    button.click()
+    assert "还有 4 道练习未作答：" in result.value and ">2. 迹象</a>" in result.value

@@ -8,7 +8,7 @@ returns an ExerciseGrade for the widget to show (None shows nothing).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
@@ -100,10 +100,15 @@ class ExerciseWidget(Generic[E]):
         except Exception as exc:  # shown in place: a trainee never sees a traceback
             self.status.value = render.error_box(self.msg("Your answer was not saved."), str(exc))
             return
-        when = datetime.now().strftime("%H:%M:%S")
-        saved = self.msg("Saved at {time}", time=when)
-        self.status.value = f'<span class="swtrain-saved" style="color:#15803d">✓ {saved}</span>'
+        self.show_saved(datetime.now(UTC))
         self.show(result)
+
+    def show_saved(self, when: datetime) -> None:
+        """Say that the answer was saved at `when` (also for an answer restored from the file)."""
+        from ..progress import saved_time
+
+        saved = self.msg("Saved at {time}", time=saved_time(when, self.msg))
+        self.status.value = f'<span class="swtrain-saved" style="color:#15803d">✓ {render.escape(saved)}</span>'
 
     def show(self, result: ExerciseGrade | None) -> None:
         """Show a grade under the exercise (None clears it)."""
