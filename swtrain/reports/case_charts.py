@@ -1,6 +1,7 @@
 """A case's datasets drawn for trainees: charts (seaborn) and tables, as HTML to show in place.
 
-    chart_html(case, chart, language)      <figure> with the chart as an embedded PNG and its title
+    chart_html(case, chart, language)      <figure> with the chart as an embedded PNG, its title, alt text
+                                           saying what kind of chart shows what, and its figures as a table
     table_html(case, dataset_id, language) the dataset as a table, headers and values in the language
 
 Column labels and category values come from the case's dataset declaration,
@@ -35,6 +36,7 @@ from ..datasets import read_dataset
 from ..i18n import messages
 from ..models import Case, Chart
 from ..store import write_atomic
+from .chart_text import chart_table, describe
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,15 +55,21 @@ def cache_dir() -> Path:
 
 
 def chart_html(case: Case, chart: Chart, language: str, folder: Path | None = None) -> str:
-    """The chart as a <figure> with an embedded PNG; the alt text names what it shows."""
-    png = chart_png(case, chart, language, folder or case_dir(case.id))
+    """The chart as a <figure> with an embedded PNG; its text alternative is the alt text (what kind of
+    chart shows what) and, under it, the figures it draws as a table a trainee can open."""
+    folder = folder or case_dir(case.id)
+    msg = messages(language)
+    png = chart_png(case, chart, language, folder)
     title = chart.title.get(language) if chart.title else ""
-    alt = title or describe(case, chart, language)
+    alt = describe(case, chart, language)
+    if title:
+        alt = msg("{title}. {description}", title=title, description=alt)
     caption = f'<figcaption style="font-size:90%;color:#3f3f46">{escape(title)}</figcaption>' if title else ""
+    figures = chart_table(case, chart, read_dataset(folder, case.dataset(chart.dataset)), msg)
     return (
         f'<figure class="swtrain-chart" data-kind="{chart.kind}" style="margin:8px 0">'
         f'<img alt="{escape(alt)}" style="max-width:100%;height:auto" '
-        f'src="data:image/png;base64,{base64.b64encode(png).decode()}">{caption}</figure>'
+        f'src="data:image/png;base64,{base64.b64encode(png).decode()}">{caption}{figures}</figure>'
     )
 
 
@@ -102,16 +110,6 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:  # swtrain run from a source tree it was not installed from
         return "unknown"
-
-
-def describe(case: Case, chart: Chart, language: str) -> str:
-    """What a chart shows in words (its alt text when it has no title)."""
-    msg = messages(language)
-    columns = case.dataset(chart.dataset).columns
-    x = columns[chart.x].label.get(language)
-    if chart.y is None:
-        return msg("Distribution of {x}", x=x)
-    return msg("{y} by {x}", y=columns[chart.y].label.get(language), x=x)
 
 
 def table_html(case: Case, dataset_id: str, language: str, folder: Path | None = None) -> str:

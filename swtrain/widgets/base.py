@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from html import escape
 from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
@@ -114,7 +115,7 @@ class ExerciseWidget(Generic[E]):
             self.status.value = render.error_box(self.msg("Your answer was not saved."), not_saved_text(exc, self.msg))
             return
         except Exception as exc:  # shown in place: a trainee never sees a traceback
-            self.status.value = render.error_box(self.msg("Your answer was not saved."), str(exc))
+            self.status.value = unexpected_error_html(exc, self.msg)
             return
         when = datetime.now().strftime("%H:%M:%S")
         saved = self.msg("Saved at {time}", time=when)
@@ -127,6 +128,21 @@ class ExerciseWidget(Generic[E]):
             self.feedback.value = ""
         else:
             self.feedback.value = render.exercise_grade(result, self.msg)
+
+
+def unexpected_error_html(exc: Exception, msg: Messages) -> str:
+    """An answer not saved for a reason no one foresaw: what to do in the trainee's language; the error's own
+    (English) words only folded away, for the instructor."""
+    said = msg(
+        "Something went wrong while saving. Your earlier answers are safe. Tell your instructor, then answer again."
+    )
+    detail = escape(f"{type(exc).__name__}: {exc}")
+    summary = escape(msg("Details for your instructor"))
+    folded = (
+        f'<details style="margin-top:4px"><summary>{summary}</summary>'
+        f'<pre style="white-space:pre-wrap">{detail}</pre></details>'
+    )
+    return render.error_box(msg("Your answer was not saved."), said).replace("</div>", folded + "</div>", 1)
 
 
 def not_saved_text(exc: AnswersNotSaved, msg: Messages) -> str:
