@@ -447,7 +447,7 @@ def casedata_ecomaps() -> list[Any]:
 
 @pytest.mark.parametrize(("exercise", "language"), casedata_ecomaps())
 def test_every_ecomap_label_fits_its_circle_and_no_circles_overlap(exercise: Any, language: str) -> None:
-    from swtrain.exercises.ecomap import node_label, svg
+    from swtrain.exercises.ecomap_drawing import node_label, svg
 
     msg = messages(language)
     systems = [(s.value, s.label.get(language)) for s in exercise.systems]
@@ -470,7 +470,7 @@ def test_every_ecomap_label_fits_its_circle_and_no_circles_overlap(exercise: Any
 
 
 def test_a_long_label_makes_its_circle_larger_rather_than_being_cut() -> None:
-    from swtrain.exercises.ecomap import node_label
+    from swtrain.exercises.ecomap_drawing import node_label
 
     short, long = node_label("学校", 12, 40), node_label("社区卫生服务中心的家庭医生签约团队", 12, 40)
     assert short.radius == 40 and len(short.lines) == 1

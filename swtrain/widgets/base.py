@@ -43,7 +43,7 @@ WIDGET_CSS = (
     ".swtrain-choice.jupyter-button:hover{background:#f4f4f5;border-color:#2563eb}"
     ".swtrain-toggles .btn-group,.swtrain-toggles .widget-toggle-buttons{display:flex;flex-wrap:wrap;gap:4px}"
     ".swtrain-toggles .jupyter-button,.swtrain-toggle.jupyter-button{white-space:normal;height:auto;"
-    "min-height:32px;line-height:1.35;padding:4px 12px;overflow:visible;text-overflow:clip;margin:0;"
+    "min-height:32px;line-height:1.35;padding:4px 12px;overflow:visible;text-overflow:clip;margin:0 4px 4px 0;"
     "background:#fff;color:#18181b;border:1px solid #71717a;border-radius:4px;box-shadow:none}"
     ".swtrain-toggles .jupyter-button:hover,.swtrain-toggle.jupyter-button:hover{background:#eff6ff;"
     "border-color:#1d4ed8}"
