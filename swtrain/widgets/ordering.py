@@ -45,7 +45,11 @@ class OrderingWidget(ExerciseWidget[Ordering]):
         self.item_labels = [w.HTML(layout=w.Layout(flex="1 1 auto")) for _ in self.order]
         for label in self.item_labels:
             label.add_class("swtrain-order-item")
-        self.confirm = w.Button(description=self.msg("Save this order"), icon="check", layout=w.Layout(width="auto"))
+        self.confirm = w.Button(
+            description=self.msg("Save this order"),
+            icon="check",
+            layout=w.Layout(width="auto", align_self="flex-start"),
+        )
         self.confirm.add_class("swtrain-save-order")
         self.confirm.on_click(lambda _b: self._save())
         rows = []
