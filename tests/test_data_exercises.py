@@ -424,3 +424,56 @@ def test_feedback_mode_draws_the_trainees_ecomap(
     page = session._feedback_html()
     assert page.count('class="swtrain-ecomap-drawing"') == 1
     assert 'data-system="insurance" data-kind="stressful" data-flow="to_centre"' in page
+
+
+# --- the ecomap drawing ------------------------------------------------------------
+
+_CIRCLE = re.compile(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"')
+_VIEW = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
+
+
+def casedata_ecomaps() -> list[Any]:
+    from swtrain.cases import case_ids
+    from swtrain.exercises.ecomap import Ecomap
+
+    found = []
+    for case_id in case_ids():
+        for exercise in load_case(case_id).exercises:
+            if isinstance(exercise, Ecomap):
+                found += [pytest.param(exercise, lang, id=f"{case_id}-{exercise.id}-{lang}") for lang in ("en", "zh")]
+    assert found, "casedata/ has an ecomap"
+    return found
+
+
+@pytest.mark.parametrize(("exercise", "language"), casedata_ecomaps())
+def test_every_ecomap_label_fits_its_circle_and_no_circles_overlap(exercise: Any, language: str) -> None:
+    from swtrain.exercises.ecomap_drawing import node_label, svg
+
+    msg = messages(language)
+    systems = [(s.value, s.label.get(language)) for s in exercise.systems]
+    drawn = svg(
+        exercise.centre.get(language), systems, {v: {"kind": "strong", "flow": "both"} for v, _ in systems}, msg
+    )
+    circles = [tuple(map(float, m)) for m in _CIRCLE.findall(drawn)]
+    width, height = map(float, _VIEW.search(drawn).groups())  # type: ignore[union-attr]
+    assert len(circles) == len(systems) + 1
+    for number, (x, y, r) in enumerate(circles):
+        assert r <= x <= width - r and r <= y <= height - r, "a circle reaches past the drawing's edge"
+        for x2, y2, r2 in circles[number + 1 :]:
+            assert ((x - x2) ** 2 + (y - y2) ** 2) ** 0.5 >= r + r2, "two circles overlap"
+    for text in [exercise.centre.get(language), *(label for _, label in systems)]:
+        node = node_label(text, 12, 40)
+        assert "".join(node.lines).replace(" ", "") == text.replace(" ", ""), "a label lost text"
+        assert (node.width / 2) ** 2 + (node.height / 2) ** 2 <= node.radius**2, f"{text!r} is wider than its circle"
+        for line in node.lines:
+            assert f">{line.replace(chr(39), '&#x27;')}<" in drawn or f">{line}<" in drawn
+
+
+def test_a_long_label_makes_its_circle_larger_rather_than_being_cut() -> None:
+    from swtrain.exercises.ecomap_drawing import node_label
+
+    short, long = node_label("学校", 12, 40), node_label("社区卫生服务中心的家庭医生签约团队", 12, 40)
+    assert short.radius == 40 and len(short.lines) == 1
+    assert long.radius > 40 and len(long.lines) >= 3
+    assert "".join(long.lines) == "社区卫生服务中心的家庭医生签约团队"
+    assert max(len(line) for line in long.lines) <= 7

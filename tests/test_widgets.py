@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -153,3 +154,17 @@ def test_a_failing_save_is_shown_not_raised(mini_case: Case) -> None:
     )
     widget.radio.value = "plan"
     assert "Your answer was not saved." in widget.status.value and "disk full" in widget.status.value
+    assert "Your earlier answers are safe." in widget.status.value
+
+
+def test_an_unforeseen_error_is_told_in_chinese_with_its_own_words_folded_away(mini_case: Case) -> None:
+    def broken(exercise_id: str, value: Any) -> None:
+        raise OSError("disk full")
+
+    widget = exercise_widget(
+        mini_case.exercise("pick-one"), value=None, variant=0, msg=messages("zh"), on_answer=broken
+    )
+    widget.radio.value = "plan"
+    shown, folded = widget.status.value.split("<details", 1)
+    assert "你的答案未能保存" in shown and not re.search("[A-Za-z]{3,}", re.sub("<[^>]+>", "", shown))
+    assert "OSError: disk full" in folded

@@ -1,6 +1,7 @@
 """A case's datasets drawn for trainees: charts (seaborn) and tables, as HTML to show in place.
 
-    chart_html(case, chart, language)      <figure> with the chart as an embedded PNG and its title
+    chart_html(case, chart, language)      <figure> with the chart as an embedded PNG, its title, alt text
+                                           saying what kind of chart shows what, and its figures as a table
     table_html(case, dataset_id, language) the dataset as a table, headers and values in the language
 
 Column labels and category values come from the case's dataset declaration,
@@ -24,6 +25,7 @@ import base64
 import hashlib
 import io
 import os
+import unicodedata
 from functools import lru_cache
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
@@ -35,12 +37,18 @@ from ..datasets import read_dataset
 from ..i18n import messages
 from ..models import Case, Chart
 from ..store import write_atomic
+from .chart_text import chart_table, describe
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
+    from matplotlib.legend import Legend
 
 _PALETTE = "colorblind"
+_DPI = 120
+_WIDTH_INCHES = 4.4
+#: Part of every cache key: raise it when the drawing changes, so no cached chart is shown in the old style.
+_DRAWING_VERSION = "2"
 _COLOUR = "#4f6fb0"
 
 
@@ -53,15 +61,21 @@ def cache_dir() -> Path:
 
 
 def chart_html(case: Case, chart: Chart, language: str, folder: Path | None = None) -> str:
-    """The chart as a <figure> with an embedded PNG; the alt text names what it shows."""
-    png = chart_png(case, chart, language, folder or case_dir(case.id))
+    """The chart as a <figure> with an embedded PNG; its text alternative is the alt text (what kind of
+    chart shows what) and, under it, the figures it draws as a table a trainee can open."""
+    folder = folder or case_dir(case.id)
+    msg = messages(language)
+    png = chart_png(case, chart, language, folder)
     title = chart.title.get(language) if chart.title else ""
-    alt = title or describe(case, chart, language)
+    alt = describe(case, chart, language)
+    if title:
+        alt = msg("{title}. {description}", title=title, description=alt)
     caption = f'<figcaption style="font-size:90%;color:#3f3f46">{escape(title)}</figcaption>' if title else ""
+    figures = chart_table(case, chart, read_dataset(folder, case.dataset(chart.dataset)), msg)
     return (
         f'<figure class="swtrain-chart" data-kind="{chart.kind}" style="margin:8px 0">'
         f'<img alt="{escape(alt)}" style="max-width:100%;height:auto" '
-        f'src="data:image/png;base64,{base64.b64encode(png).decode()}">{caption}</figure>'
+        f'src="data:image/png;base64,{base64.b64encode(png).decode()}">{caption}{figures}</figure>'
     )
 
 
@@ -91,7 +105,7 @@ def _file_digest(path: Path, mtime_ns: int, size: int) -> str:
 
 
 def _cache_key(chart: str, language: str, dataset: str, data_digest: str) -> str:
-    versions = "|".join(_version(p) for p in ("swtrain", "seaborn", "matplotlib"))
+    versions = "|".join([_DRAWING_VERSION, *(_version(p) for p in ("swtrain", "seaborn", "matplotlib"))])
     parts = "\0".join((versions, chart, language, dataset, data_digest))
     return hashlib.sha256(parts.encode()).hexdigest()[:40]
 
@@ -102,16 +116,6 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:  # swtrain run from a source tree it was not installed from
         return "unknown"
-
-
-def describe(case: Case, chart: Chart, language: str) -> str:
-    """What a chart shows in words (its alt text when it has no title)."""
-    msg = messages(language)
-    columns = case.dataset(chart.dataset).columns
-    x = columns[chart.x].label.get(language)
-    if chart.y is None:
-        return msg("Distribution of {x}", x=x)
-    return msg("{y} by {x}", y=columns[chart.y].label.get(language), x=x)
 
 
 def table_html(case: Case, dataset_id: str, language: str, folder: Path | None = None) -> str:
@@ -171,7 +175,8 @@ def _draw_png(case: Case, chart: Chart, language: str, folder: Path) -> bytes:
     frame = dataset_frame(case, chart.dataset, language, folder)
     columns = case.dataset(chart.dataset).columns
     with drawing(language) as figure:
-        figure.set_size_inches(5.6, 3.6)
+        # small and sharp: shown in a 320 px chart-choice card its text stays readable
+        figure.set_size_inches(_WIDTH_INCHES, 3.0)
         ax = figure.subplots()
         _draw(ax, frame, chart)
         ax.set_xlabel(columns[chart.x].label.get(language))
@@ -179,10 +184,33 @@ def _draw_png(case: Case, chart: Chart, language: str, folder: Path) -> bytes:
         ax.set_ylabel(columns[chart.y].label.get(language) if chart.y else msg("Count"))
         legend = ax.get_legend()
         if legend is not None and chart.hue:
-            legend.set_title(columns[chart.hue].label.get(language))
+            import seaborn as sns
+
+            # above the plot, in as many columns as fit the width: inside it the legend hid points and intervals
+            sns.move_legend(ax, "lower center", bbox_to_anchor=(0.5, 1.0), ncol=_legend_columns(legend), frameon=False)
+            moved = ax.get_legend()
+            if moved is not None:
+                moved.set_title(columns[chart.hue].label.get(language))
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=96, metadata={"Software": None})
+    figure.savefig(out, format="png", dpi=_DPI, metadata={"Software": None})
     return out.getvalue()
+
+
+def _legend_columns(legend: Legend) -> int:
+    """How many legend entries fit side by side across the figure (an estimate from the labels' lengths)."""
+    texts = legend.get_texts()
+    size = float(texts[0].get_fontsize()) * _DPI / 72 if texts else 12.0
+    widths = sorted((_text_em(t.get_text()) * size + 3 * size for t in texts), reverse=True)
+    room = 0.95 * _WIDTH_INCHES * _DPI
+    columns = len(widths)
+    while columns > 1 and sum(widths[:columns]) > room:
+        columns -= 1
+    return max(columns, 1)
+
+
+def _text_em(text: str) -> float:
+    """About how many ems `text` takes: a Chinese character one, another letter six tenths."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.6 for c in text)
 
 
 def _draw(ax: Axes, frame: pd.DataFrame, chart: Chart) -> None:

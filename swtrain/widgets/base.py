@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from html import escape
 from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
@@ -24,7 +25,11 @@ from ..models import AnswerValue, Case, ExerciseGrade
 # ipywidgets gives each radio and checkbox label one line's height and cuts
 # long labels with an ellipsis: a long option then covers the button below it
 # (a click picks the wrong option) or hides its own end. Options here are
-# sentences, so they wrap.
+# sentences, so they wrap; so do the labels of toggle buttons (categories,
+# rating scales, chart choices), which wrap onto more rows at 800 px.
+# A chosen toggle is told from the others by more than colour: dark fill, bold
+# text and a tick (white on #1e3a8a is 10:1). Every control shows a 3 px focus
+# ring when reached with the keyboard (ipywidgets draws 1 px, or none).
 WIDGET_CSS = (
     "<style>"
     ".swtrain-radio .widget-radio-box label{height:auto;display:flex;flex-direction:row-reverse;"
@@ -34,8 +39,20 @@ WIDGET_CSS = (
     ".swtrain-checks .widget-label-basic{height:auto;white-space:normal;overflow:visible;align-items:flex-start}"
     ".swtrain-checks .widget-label-basic span{white-space:normal;overflow:visible;text-overflow:clip}"
     ".swtrain-choice.jupyter-button{white-space:normal;text-align:left;justify-content:flex-start;line-height:1.4;"
-    "padding:8px 12px;background:#fff;border:1px solid #a1a1aa;border-radius:6px;color:#18181b}"
+    "padding:8px 12px;background:#fff;border:1px solid #71717a;border-radius:6px;color:#18181b}"
     ".swtrain-choice.jupyter-button:hover{background:#f4f4f5;border-color:#2563eb}"
+    ".swtrain-toggles .btn-group,.swtrain-toggles .widget-toggle-buttons{display:flex;flex-wrap:wrap;gap:4px}"
+    ".swtrain-toggles .jupyter-button,.swtrain-toggle.jupyter-button{white-space:normal;height:auto;"
+    "min-height:32px;line-height:1.35;padding:4px 12px;overflow:visible;text-overflow:clip;margin:0 4px 4px 0;"
+    "background:#fff;color:#18181b;border:1px solid #71717a;border-radius:4px;box-shadow:none}"
+    ".swtrain-toggles .jupyter-button:hover,.swtrain-toggle.jupyter-button:hover{background:#eff6ff;"
+    "border-color:#1d4ed8}"
+    ".swtrain-toggles .jupyter-button.mod-active,.swtrain-toggle.jupyter-button.mod-active{background:#1e3a8a;"
+    "color:#fff;font-weight:700;border:2px solid #0f172a}"
+    ".swtrain-toggles .jupyter-button.mod-active::before{content:'\\2713\\00a0'}"
+    ".jupyter-widgets :is(button,input,select,textarea):focus-visible,"
+    ".swtrain-exercise :is(button,input,select,textarea):focus-visible"
+    "{outline:3px solid #1d4ed8 !important;outline-offset:2px}"
     "</style>"
 )
 
@@ -98,7 +115,7 @@ class ExerciseWidget(Generic[E]):
             self.status.value = render.error_box(self.msg("Your answer was not saved."), not_saved_text(exc, self.msg))
             return
         except Exception as exc:  # shown in place: a trainee never sees a traceback
-            self.status.value = render.error_box(self.msg("Your answer was not saved."), str(exc))
+            self.status.value = unexpected_error_html(exc, self.msg)
             return
         self.show_saved(datetime.now(UTC))
         self.show(result)
@@ -116,6 +133,21 @@ class ExerciseWidget(Generic[E]):
             self.feedback.value = ""
         else:
             self.feedback.value = render.exercise_grade(result, self.msg)
+
+
+def unexpected_error_html(exc: Exception, msg: Messages) -> str:
+    """An answer not saved for a reason no one foresaw: what to do in the trainee's language; the error's own
+    (English) words only folded away, for the instructor."""
+    said = msg(
+        "Something went wrong while saving. Your earlier answers are safe. Tell your instructor, then answer again."
+    )
+    detail = escape(f"{type(exc).__name__}: {exc}")
+    summary = escape(msg("Details for your instructor"))
+    folded = (
+        f'<details style="margin-top:4px"><summary>{summary}</summary>'
+        f'<pre style="white-space:pre-wrap">{detail}</pre></details>'
+    )
+    return render.error_box(msg("Your answer was not saved."), said).replace("</div>", folded + "</div>", 1)
 
 
 def not_saved_text(exc: AnswersNotSaved, msg: Messages) -> str:

@@ -29,6 +29,7 @@ class ChartChoiceWidget(ExerciseWidget[ChartChoice]):
                 icon="check" if option.value == value else "",
                 layout=w.Layout(width="auto", height="auto"),
             )
+            button.add_class("swtrain-toggle")
             button.add_class(f"swtrain-chart-option-{option.value}")
             button.observe(lambda change, chosen=option.value: self._toggled(chosen, change["new"]), names="value")
             self.buttons[option.value] = button

@@ -27,6 +27,8 @@ class ClassificationWidget(ExerciseWidget[Classification]):
                 value=saved.get(item.value) if saved.get(item.value) in known else None,
                 style={"button_width": "auto"},
             )
+            toggle.add_class("swtrain-toggles")
+            toggle.add_class(f"swtrain-classify-{item.value}")
             toggle.observe(self._changed, names="value")
             self.toggles[item.value] = toggle
             rows.append(

@@ -37,7 +37,7 @@ class EcomapWidget(ExerciseWidget[Ecomap]):
             link: dict[str, Any] = found if isinstance(found, dict) else {}
             known_kind = link.get("kind") if link.get("kind") in ecomap.ECOMAP_KINDS else ""
             known_flow = link.get("flow") if link.get("flow") in ecomap.ECOMAP_FLOWS else ""
-            self.kind[system.value] = w.Dropdown(options=kinds, value=known_kind, layout=w.Layout(width="160px"))
+            self.kind[system.value] = w.Dropdown(options=kinds, value=known_kind, layout=w.Layout(width="13em"))
             self.flow[system.value] = w.Dropdown(
                 options=flows, value=known_flow, disabled=not known_kind, layout=w.Layout(width="220px")
             )

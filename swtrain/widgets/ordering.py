@@ -1,4 +1,8 @@
-"""Ordering: items in a list, each moved up or down with a button."""
+"""Ordering: items in a list, each moved up or down with a button.
+
+With the keyboard: Tab to an item's ↑ or ↓ and press Enter (or Space); the
+focus follows the item, so pressing again moves it on.
+"""
 
 from __future__ import annotations
 
@@ -30,18 +34,30 @@ class OrderingWidget(ExerciseWidget[Ordering]):
         self.up_buttons: list[w.Button] = []
         self.down_buttons: list[w.Button] = []
         for position in range(len(self.order)):
-            up = w.Button(description="↑", tooltip=self.msg("Move up"), layout=w.Layout(width="36px"))
-            down = w.Button(description="↓", tooltip=self.msg("Move down"), layout=w.Layout(width="36px"))
+            up = w.Button(description="↑", tooltip=self.msg("Move up"), layout=w.Layout(width="36px", flex="none"))
+            down = w.Button(description="↓", tooltip=self.msg("Move down"), layout=w.Layout(width="36px", flex="none"))
+            up.add_class("swtrain-move-up")
+            down.add_class("swtrain-move-down")
             up.on_click(lambda _b, p=position: self.move(p, -1))
             down.on_click(lambda _b, p=position: self.move(p, +1))
             self.up_buttons.append(up)
             self.down_buttons.append(down)
-        self.item_labels = [w.HTML() for _ in self.order]
-        self.confirm = w.Button(description=self.msg("Save this order"), icon="check")
+        self.item_labels = [w.HTML(layout=w.Layout(flex="1 1 auto")) for _ in self.order]
+        for label in self.item_labels:
+            label.add_class("swtrain-order-item")
+        self.confirm = w.Button(
+            description=self.msg("Save this order"),
+            icon="check",
+            layout=w.Layout(width="auto", align_self="flex-start"),
+        )
+        self.confirm.add_class("swtrain-save-order")
         self.confirm.on_click(lambda _b: self._save())
-        self.rows.children = [
-            w.HBox([self.up_buttons[p], self.down_buttons[p], self.item_labels[p]]) for p in range(len(self.order))
-        ]
+        rows = []
+        for p in range(len(self.order)):
+            row = w.HBox([self.up_buttons[p], self.down_buttons[p], self.item_labels[p]])
+            row.add_class("swtrain-order-row")
+            rows.append(row)
+        self.rows.children = rows
         self._redraw()
         self._finish(w.VBox([self.rows, self.confirm]))
 
@@ -56,6 +72,9 @@ class OrderingWidget(ExerciseWidget[Ordering]):
             return
         self.order[position], self.order[other] = self.order[other], self.order[position]
         self._redraw()
+        # the focus follows the item (a button that has just been disabled cannot keep it)
+        same = self.up_buttons[other] if step < 0 else self.down_buttons[other]
+        (same if not same.disabled else self.down_buttons[other] if step < 0 else self.up_buttons[other]).focus()
         self._save()
 
     def _save(self) -> None:

@@ -7,6 +7,10 @@ are shown above the scene. "Back" appears only where the scene of the last
 decision allows it; in practice mode a finished scenario may be played again.
 Choices are lettered cards, and no score or verdict is shown until the path
 reaches an end; then the feedback sets the path beside the best one.
+
+The choice buttons are made once and relabelled for each scene, and after a
+decision the focus goes to the first choice of the next scene: a trainee on
+the keyboard stays where the scenario goes on instead of at the top of the page.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from ..i18n import plural
 from ..models import ExerciseGrade
 from ..variants import shuffled
 from .base import ExerciseWidget
+
+#: A scene offers at most four choices (lettered A to D).
+_MOST_CHOICES = 4
 
 
 class ScenarioWidget(ExerciseWidget[Scenario]):
@@ -39,6 +46,13 @@ class ScenarioWidget(ExerciseWidget[Scenario]):
         self.history = w.HTML()
         self.scene = w.HTML()
         self.choices = w.VBox()
+        self.choice_buttons: list[w.Button] = []
+        self.shown_choices: list[str] = []
+        for number in range(_MOST_CHOICES):
+            button = w.Button(layout=w.Layout(width="100%", height="auto", margin="3px 0"))
+            button.add_class("swtrain-choice")
+            button.on_click(lambda _b, n=number: self._choose(self.shown_choices[n]))
+            self.choice_buttons.append(button)
         self.back = w.Button(description=self.msg("Back"), icon="undo", layout=w.Layout(width="auto"))
         self.back.on_click(lambda _b: self._go_back())
         self.again = w.Button(description=self.msg("Play again"), icon="refresh", layout=w.Layout(width="auto"))
@@ -92,25 +106,23 @@ class ScenarioWidget(ExerciseWidget[Scenario]):
         the_end = msg("The end of this scenario.")
         end = f"<p><i>{escape(the_end)}</i></p>" if scene.is_end else ""
         self.scene.value = (
-            f'<div class="swtrain-scene" data-scene="{scene.id}" style="{render.STYLE["box"]}">{warning}'
+            f'<div class="swtrain-scene" data-scene="{scene.id}" data-step="{len(self.path)}" '
+            f'style="{render.STYLE["box"]}">{warning}'
             f"{render.content_note(scene.content_note, msg)}{speaker}{render.markdown(scene.text.get(lang))}{end}</div>"
         )
-        buttons = []
         if scene.choices:
             ask = escape(msg("What do you do? Choose one."))
             self.scene.value += f'<p class="swtrain-choose" style="margin:8px 0 2px"><b>{ask}</b></p>'
-        order = shuffled(scene.choices, self.variant, f"{self.scenario.id}/{scene.id}")
-        for letter, choice in zip("ABCD", order, strict=False):
-            button = w.Button(
-                description=f"{letter}.  {choice.label.get(lang)}",
-                tooltip=choice.label.get(lang),
-                layout=w.Layout(width="100%", height="auto", margin="3px 0"),
-            )
+        order = shuffled(scene.choices, self.variant, f"{self.scenario.id}/{scene.id}")[:_MOST_CHOICES]
+        for old in self.shown_choices:
+            for button in self.choice_buttons:
+                button.remove_class(f"swtrain-choice-{old}")
+        self.shown_choices = [c.id for c in order]
+        for letter, choice, button in zip("ABCD", order, self.choice_buttons, strict=False):
+            button.description = f"{letter}.  {choice.label.get(lang)}"
+            button.tooltip = choice.label.get(lang)
             button.add_class(f"swtrain-choice-{choice.id}")
-            button.add_class("swtrain-choice")
-            button.on_click(lambda _b, chosen=choice.id: self._choose(chosen))
-            buttons.append(button)
-        self.choices.children = buttons
+        self.choices.children = self.choice_buttons[: len(order)]
         previous = self.scenario.scene(walk.scenes[-2]) if len(walk.scenes) > 1 else None
         self.back.layout.display = "" if previous is not None and previous.allow_back else "none"
         self.again.layout.display = "" if scene.is_end and self.practice else "none"
@@ -124,15 +136,25 @@ class ScenarioWidget(ExerciseWidget[Scenario]):
         self.warning = ""
         self.path.append(choice_id)
         self._render()
+        self._focus_here()
         self._answer(list(self.path))
+
+    def _focus_here(self) -> None:
+        """The focus to the first choice of the scene now shown, or to "Play again" at an end."""
+        if self.shown_choices:
+            self.choice_buttons[0].focus()
+        elif self.again.layout.display != "none":
+            self.again.focus()
 
     def _go_back(self) -> None:
         if self.path:
             self.path.pop()
             self._render()
+            self._focus_here()
             self._answer(list(self.path))
 
     def _restart(self) -> None:
         self.path = []
         self._render()
+        self._focus_here()
         self._answer([])

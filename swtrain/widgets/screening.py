@@ -47,6 +47,7 @@ class ScreeningWidget(ExerciseWidget[Screening]):
                 style=button_style,
                 layout=auto,
             )
+            buttons.add_class("swtrain-toggles")
             buttons.add_class(f"swtrain-item-{item.number}")
             buttons.observe(self._changed, names="value")
             self.items[item.number] = buttons
@@ -64,6 +65,7 @@ class ScreeningWidget(ExerciseWidget[Screening]):
             description=msg("Total") if instrument.rule == "sum" else msg("Mean"),
             layout=w.Layout(width="260px"),
         )
+        self.total.add_class("swtrain-screening-total")
         self.total.observe(self._changed, names="value")
         bands = [("—", "")] + [
             (f"{b.label.get(lang)} ({b.min:g}–{b.max:g})", str(index)) for index, b in enumerate(instrument.bands)
@@ -75,6 +77,7 @@ class ScreeningWidget(ExerciseWidget[Screening]):
             description=msg("Band"),
             layout=w.Layout(width="auto", display="" if instrument.bands else "none"),
         )
+        self.band.add_class("swtrain-screening-band")
         self.band.observe(self._changed, names="value")
         steps = [(o.label.get(lang), o.value) for o in exercise.next_steps]
         step = saved_result.get("next")
@@ -82,6 +85,7 @@ class ScreeningWidget(ExerciseWidget[Screening]):
             options=steps, value=step if step in [v for _, v in steps] else None, layout=w.Layout(width="auto")
         )
         self.next_step.add_class("swtrain-radio")
+        self.next_step.add_class("swtrain-screening-next")
         self.next_step.observe(self._changed, names="value")
         self._show_safety()
         self._finish(
