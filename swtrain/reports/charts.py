@@ -231,7 +231,10 @@ def problems_table(out: Path | str, language: str) -> pd.DataFrame:
     msg = messages(language)
     frame = pd.read_csv(Path(out) / "problems.csv", dtype=str, keep_default_na=False)
     shown = {"yes": msg("yes"), "no": msg("no"), "skipped": msg("skipped")}
-    texts = [problem_in(language, error, hint) for error, hint in zip(frame["error"], frame["hint"], strict=True)]
+    texts = [
+        problem_in(language, error, hint, path)
+        for error, hint, path in zip(frame["error"], frame["hint"], frame["path"], strict=True)
+    ]
     return pd.DataFrame(
         {
             msg("File"): frame["path"],
@@ -378,7 +381,7 @@ def exercise_difficulty(
             ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
             ax.xaxis.set_major_formatter(PercentFormatter(1))
             ax.grid(axis="y", visible=False)
-            ax.set_title(wrap(case.title.get(language), 70), fontsize=11, loc="left")
+            ax.set_title(wrap(case.title.get(language), 46), fontsize=11, loc="left")
         axes[-1].set_xlabel(msg("Share of trainees with full credit, of those marked"))
         figure.suptitle(msg("Exercise difficulty (hardest first)"))
     return figure

@@ -195,7 +195,7 @@ def decision_chart(out: Path | str, case: Case, exercise_id: str, language: str,
             counts = [int(c) for c in part[msg("Trainees")]]
             ax.barh(positions, counts, height=0.6, color=[_BEST if b else BAR for b in is_best])
             for position, count, best in zip(positions, counts, is_best, strict=True):
-                note = f"{count} · {msg('best choice')}" if best else str(count)
+                note = msg("{count} · best choice", count=count) if best else str(count)
                 ax.text(
                     count + most * 0.02,
                     position,
