@@ -20,7 +20,7 @@ from swtrain.cohort import grade_cohort
 from swtrain.demo import write_demo_cohort
 from swtrain.errors import SwtrainError
 from swtrain.i18n import messages
-from swtrain.reports import charts
+from swtrain.reports import charts, cohort_data
 
 from .conftest import MINI_ROOT, ROOT
 from .test_module_notebook import outputs_text
@@ -54,15 +54,15 @@ def test_summary_table_counts_cases_and_answers_pending(out: Path) -> None:
     ]
     assert list(table.index) == ["All cases", "A child in crisis far from home"]
     everything = table.loc["All cases"]
-    gradebook = charts.read_gradebook(out)
+    gradebook = cohort_data.read_gradebook(out)
     assert everything["Graded files"] == 29
     assert everything["Answers pending review"] == gradebook["needs_review"].sum() > 0
     assert everything["Trainees with every answer marked"] == (gradebook["needs_review"] == 0).sum()
-    marked = charts.marked_percent(gradebook, {CASE: load_case(CASE)})
+    marked = cohort_data.marked_percent(gradebook, {CASE: load_case(CASE)})
     assert everything["Mean percent of the points marked so far"] == round(marked.mean(), 1)
     # answers pending review are not counted as 0: the mean of the marked points is above the gradebook's
     assert marked.mean() > gradebook["percent"].mean()
-    assert charts.file_counts(out) == {"files": 30, "graded": 29, "not_graded": 1, "skipped": 0}
+    assert cohort_data.file_counts(out) == {"files": 30, "graded": 29, "not_graded": 1, "skipped": 0}
     zh = charts.summary_table(out, "zh")
     assert list(zh.columns)[:2] == ["已评分文件", "待评阅答案"] and "异地就医中的危机儿童" in zh.index
 
@@ -84,7 +84,7 @@ def test_score_distribution_has_one_group_per_case(out: Path) -> None:
     dots = [c for c in ax.collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in dots) == 29  # one per graded file, filled or hollow
     assert "answers pending review (left out)" in texts(figure)
-    zh = texts(charts.score_distribution(charts.read_gradebook(out), "zh"))
+    zh = texts(charts.score_distribution(cohort_data.read_gradebook(out), "zh"))
     assert "各案例得分分布" in zh and "异地就医中的危机儿童" in zh
 
 
@@ -98,7 +98,7 @@ def test_exercise_difficulty_is_sorted_hardest_first_and_labelled(out: Path) -> 
     assert "首要任务" in shown
     # the free-text exercises wait for a person: said on the label, and never drawn as a 0
     assert len({t for t in shown if "份待评阅）" in t.replace("\n", "")}) == 2
-    rows = charts.difficulty_rows(charts.read_gradebook(out), case, "zh")
+    rows = cohort_data.difficulty_rows(cohort_data.read_gradebook(out), case, "zh")
     shares = [share for _, share, _, _ in rows]
     assert [p.get_width() for p in ax.patches] == pytest.approx([0 if s != s else s for s in shares])
     marked = [share for share in shares if share == share]
@@ -117,11 +117,13 @@ def test_an_answer_pending_review_is_left_out_of_the_percent_never_counted_0() -
              "pick-many": "4", "sort": "4", "total": "1", "order": "3", "plan": "5"},
         ]
     )  # fmt: skip
-    marked = charts.marked_percent(gradebook, {"mini": case})
+    marked = cohort_data.marked_percent(gradebook, {"mini": case})
     assert marked.tolist() == pytest.approx([7 / 14 * 100, 100.0])  # a: 7 of the 14 points marked, not 7 of 19
-    rows = {title: (share, n, waiting) for title, share, n, waiting in charts.difficulty_rows(gradebook, case, "en")}
+    rows = {
+        title: (share, n, waiting) for title, share, n, waiting in cohort_data.difficulty_rows(gradebook, case, "en")
+    }
     assert rows[case.exercise("plan").title.en] == (1.0, 1, 1)  # one marked with full credit, one pending: not 50%
-    assert charts.pending_answers(gradebook, case)["plan"].tolist() == [True, False]
+    assert cohort_data.pending_answers(gradebook, case)["plan"].tolist() == [True, False]
 
 
 def test_competency_profile_labels_each_competency_in_the_language(out: Path) -> None:
@@ -151,10 +153,10 @@ def test_competency_shares_against_a_hand_computed_gradebook() -> None:
              "plan": "5"},
         ]
     )  # fmt: skip
-    shares = charts.competency_shares(gradebook, {"mini": case})
+    shares = cohort_data.competency_shares(gradebook, {"mini": case})
     # a: 7 -> 8/11, 8 -> 3/3 (plan waits for a person: left out); b: 7 -> 6/11, 8 -> 6.5/8.
     assert shares.to_dict() == pytest.approx({7: (8 / 11 + 6 / 11) / 2, 8: (1 + 6.5 / 8) / 2})
-    full = charts.full_credit_shares(gradebook, case)
+    full = cohort_data.full_credit_shares(gradebook, case)
     assert full["pick-one"] == 0.5 and full["order"] == 0.5 and full["plan"] == 1.0 and full["total"] == 0.5
 
 

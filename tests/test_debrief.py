@@ -10,7 +10,9 @@ import pytest
 
 from swtrain.cohort import grade_cohort
 from swtrain.models import Case, Key
-from swtrain.reports.debrief import choice_counts, decision_chart, decision_order, path_diagram, route_counts
+from swtrain.reports.debrief import choice_counts, decision_chart, route_counts
+from swtrain.reports.path_map import path_diagram
+from swtrain.reports.scenario_paths import decision_order
 from swtrain.store import FileStore
 
 from .conftest import MINI_ROOT, answers

@@ -23,7 +23,7 @@ from swtrain.cases import case_ids, load_case, load_key
 from swtrain.cohort import grade_cohort
 from swtrain.demo import write_demo_cohort
 from swtrain.exercises.scenario import Scenario
-from swtrain.reports import charts, debrief
+from swtrain.reports import charts, cohort_data, debrief, path_map
 from swtrain.reports.figures import SHOWN_DPI, SMALLEST, text_width, wrap
 
 LANGUAGES = ("en", "zh")
@@ -133,9 +133,9 @@ def test_the_difficulty_of_every_exercise_reads_sorted_and_labelled(out: Path, l
     titles = [e.title.get(language) for c in ALL_CASES for e in load_case(c).exercises]
     longest = max(titles, key=text_width)
     assert wrap(longest, charts.LABEL_WIDTH).splitlines()[0] in shown_text  # the longest label of casedata/ is drawn
-    gradebook = charts.read_gradebook(out)
+    gradebook = cohort_data.read_gradebook(out)
     for ax, case_id in zip(figure.axes, ALL_CASES, strict=True):
-        rows = charts.difficulty_rows(gradebook, load_case(case_id), language)
+        rows = cohort_data.difficulty_rows(gradebook, load_case(case_id), language)
         shares = [share for _, share, _, _ in rows if share == share]  # NaN (all pending) last
         assert shares == sorted(shares), f"{case_id}: not hardest first"
         bars = [p for p in ax.patches if isinstance(p, Rectangle)]
@@ -185,7 +185,7 @@ def test_the_decision_chart_reads_with_scenes_and_choices_in_words(
 def test_the_path_map_reads_with_each_scene_inside_its_box(
     out: Path, case_id: str, exercise_id: str, language: str
 ) -> None:
-    figure = debrief.path_diagram(out, load_case(case_id), exercise_id, language)
+    figure = path_map.path_diagram(out, load_case(case_id), exercise_id, language)
     texts = check_readable(figure)
     check_no_ids(texts, case_ids_of(case_id))
     (ax,) = figure.axes

@@ -12,20 +12,19 @@
 An answer waiting for a person (a free-text answer before review) is never counted as 0: it is left
 out of the points scored and of the points possible, and every chart and table says how many wait.
 
-Chart functions accept the OUT folder or the gradebook as a DataFrame (read_gradebook). They return
+Chart functions accept the OUT folder or the gradebook as a DataFrame (cohort_data.read_gradebook). They return
 matplotlib Figures made without pyplot, so nothing is shown or kept globally until a caller displays
 or saves them; swtrain.reports.cohort_report puts them on the report page with a text alternative.
 
-This module, figures, case_charts and debrief (beside it) are the only ones in swtrain that import pandas,
-seaborn and matplotlib.
+Only swtrain.reports imports pandas, seaborn and matplotlib (here, cohort_data, figures, debrief, path_map
+and case_charts).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,11 +33,19 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
-from ..cases import load_case
-from ..errors import SwtrainError, did_you_mean
 from ..i18n import Messages, messages
-from ..models import Case
 from ..render import error_box
+from .cohort_data import (
+    Source,
+    chosen_cases,
+    competency_shares,
+    difficulty_rows,
+    gradebook_of,
+    load_cases,
+    marked_percent,
+    read_gradebook,
+    score_points,
+)
 from .figures import BAR as BAR
 from .figures import CJK_FAMILY as CJK_FAMILY
 from .figures import LIGHT as LIGHT
@@ -47,10 +54,8 @@ from .figures import cjk_font_path as cjk_font_path
 from .figures import drawing as drawing
 from .figures import font_settings as font_settings
 from .figures import use_cjk_font as use_cjk_font
-from .gradebook import FIXED_COLUMNS
 from .problem_text import problem_in
 
-Source: TypeAlias = Path | str | pd.DataFrame
 #: Width of a label on a chart's left, in Latin letters (a Chinese character counts two).
 LABEL_WIDTH = 40
 
@@ -72,116 +77,6 @@ def competency_labels(language: str) -> dict[int, str]:
     return {number: f"{number} {name}" for number, name in names.items()}
 
 
-# --- data --------------------------------------------------------------------
-
-
-def read_gradebook(out: Path | str) -> pd.DataFrame:
-    """OUT/gradebook.csv with ids as text, totals as numbers and exercise cells as written (a score or 'review')."""
-    frame = pd.read_csv(Path(out) / "gradebook.csv", dtype=str, keep_default_na=False)
-    for column in ("variant", "score", "max_score", "percent", "needs_review"):
-        frame[column] = pd.to_numeric(frame[column])
-    return frame
-
-
-def _gradebook(source: Source) -> pd.DataFrame:
-    return source if isinstance(source, pd.DataFrame) else read_gradebook(source)
-
-
-def _chosen_cases(gradebook: pd.DataFrame, cases: str | Sequence[str] | None) -> list[str]:
-    present = sorted(set(gradebook["case_id"]))
-    if isinstance(cases, str):
-        cases = [c.strip() for c in cases.split(",")]
-    chosen = [c for c in cases or () if c] or present
-    for case_id in chosen:
-        if case_id not in present:
-            known = ", ".join(present) or "none"
-            hint = did_you_mean(case_id, present) or f"Cases in the gradebook: {known}."
-            raise SwtrainError(f"{case_id!r} is not a case in the gradebook.", hint)
-    return chosen
-
-
-def _exercise_column(gradebook: pd.DataFrame, case_id: str, exercise_id: str) -> str | None:
-    """The gradebook column of an exercise: 'case/exercise', or the bare id in a one-case gradebook."""
-    for column in (f"{case_id}/{exercise_id}", exercise_id):
-        if column in gradebook.columns and column not in FIXED_COLUMNS:
-            return column
-    return None
-
-
-def _scores(gradebook: pd.DataFrame, case: Case) -> pd.DataFrame:
-    """The case's rows, one column per exercise: the score, or NaN where a person has yet to score."""
-    rows = gradebook[gradebook["case_id"] == case.id]
-    scores = {}
-    for exercise in case.exercises:
-        column = _exercise_column(gradebook, case.id, exercise.id)
-        cells = rows[column] if column else pd.Series("", index=rows.index)
-        scores[exercise.id] = pd.to_numeric(cells.where(cells != "review"), errors="coerce")
-    return pd.DataFrame(scores, index=rows.index)
-
-
-def full_credit_shares(gradebook: pd.DataFrame, case: Case) -> pd.Series:
-    """Per exercise id, the share of trainees with full credit among those scored (NaN: all wait for a person)."""
-    scores = _scores(gradebook, case)
-    shares = {}
-    for exercise in case.exercises:
-        scored = scores[exercise.id].dropna()
-        shares[exercise.id] = float((scored >= exercise.points - 1e-9).mean()) if len(scored) else float("nan")
-    return pd.Series(shares, dtype=float)
-
-
-def competency_shares(gradebook: pd.DataFrame, cases: Mapping[str, Case]) -> pd.Series:
-    """Per competency number, the mean over answer files of the share of points earned in that competency.
-
-    Only scored exercises count: an answer waiting for a person is left out of both the points
-    earned and the points possible, never counted as zero or full marks.
-    """
-    shares: dict[int, list[float]] = {}
-    for case in cases.values():
-        scores = _scores(gradebook, case)
-        for _, row in scores.iterrows():
-            earned: dict[int, float] = {}
-            possible: dict[int, float] = {}
-            for exercise in case.exercises:
-                if pd.notna(row[exercise.id]):
-                    earned[exercise.competency] = earned.get(exercise.competency, 0.0) + float(row[exercise.id])
-                    possible[exercise.competency] = possible.get(exercise.competency, 0.0) + exercise.points
-            for number, points in possible.items():
-                shares.setdefault(number, []).append(earned[number] / points)
-    return pd.Series({n: sum(v) / len(v) for n, v in sorted(shares.items())}, dtype=float)
-
-
-def pending_answers(gradebook: pd.DataFrame, case: Case) -> pd.DataFrame:
-    """The case's rows, one column per exercise: True where the answer waits for a person to score it."""
-    rows = gradebook[gradebook["case_id"] == case.id]
-    pending = {}
-    for exercise in case.exercises:
-        column = _exercise_column(gradebook, case.id, exercise.id)
-        pending[exercise.id] = rows[column] == "review" if column else pd.Series(False, index=rows.index)
-    return pd.DataFrame(pending, index=rows.index, dtype=bool)
-
-
-def marked_percent(gradebook: pd.DataFrame, cases: Mapping[str, Case]) -> pd.Series:
-    """Per gradebook row of `cases`, the percent of the points marked so far that the trainee earned.
-
-    An answer pending review is left out of both the points earned and the points possible; a row
-    with every answer pending has no percent (NaN). With nothing pending it is the gradebook's percent.
-    """
-    result = pd.Series(np.nan, index=gradebook.index, dtype=float)
-    for case in cases.values():
-        pending = pending_answers(gradebook, case)
-        points = pd.Series({e.id: e.points for e in case.exercises}, dtype=float)
-        pending_points = pending.astype(float).mul(points, axis=1).sum(axis=1)
-        rows = gradebook.loc[pending.index]
-        possible = rows["max_score"] - pending_points
-        share = (rows["score"] / possible.where(possible > 0)) * 100
-        result.loc[pending.index] = share
-    return result
-
-
-def _load_cases(case_ids: Sequence[str], casedata: Path | None) -> dict[str, Case]:
-    return {case_id: load_case(case_id, casedata) for case_id in case_ids}
-
-
 # --- tables ------------------------------------------------------------------
 
 
@@ -190,7 +85,7 @@ def summary_table(out: Path | str, language: str, casedata: Path | None = None) 
     every answer marked, and the mean percent of the points marked so far (pending answers left out)."""
     msg = messages(language)
     gradebook = read_gradebook(out)
-    cases = _load_cases(sorted(set(gradebook["case_id"])), casedata)
+    cases = load_cases(sorted(set(gradebook["case_id"])), casedata)
     marked = marked_percent(gradebook, cases)
     columns = [
         msg("Graded files"),
@@ -213,12 +108,6 @@ def summary_table(out: Path | str, language: str, casedata: Path | None = None) 
     table = pd.DataFrame.from_dict(table_rows, orient="index", columns=columns)
     table.index.name = msg("Case")
     return table
-
-
-def file_counts(out: Path | str) -> dict[str, int]:
-    """From OUT/summary.json: files read, graded, not graded, and folders skipped."""
-    summary = json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
-    return {key: int(summary.get(key, 0)) for key in ("files", "graded", "not_graded", "skipped")}
 
 
 def _mean(values: pd.Series) -> float | str:
@@ -261,34 +150,16 @@ def missing_submissions_box(folder: str, language: str) -> str:
 # --- charts ------------------------------------------------------------------
 
 
-def score_points(
-    source: Source, language: str, cases: str | Sequence[str] | None = None, casedata: Path | None = None
-) -> pd.DataFrame:
-    """The score distribution's data: one row per graded file of the chosen cases, with the case's title,
-    the percent of the points marked so far, and whether answers are pending review."""
-    gradebook = _gradebook(source)
-    chosen = _load_cases(_chosen_cases(gradebook, cases), casedata)
-    rows = gradebook[gradebook["case_id"].isin(list(chosen))]
-    return pd.DataFrame(
-        {
-            "trainee_id": rows["trainee_id"],
-            "case": rows["case_id"].map(lambda c: chosen[c].title.get(language)),
-            "percent": marked_percent(rows, chosen),
-            "pending": rows["needs_review"] > 0,
-        }
-    )
-
-
 def score_distribution(
     source: Source, language: str, cases: str | Sequence[str] | None = None, casedata: Path | None = None
 ) -> Figure:
     """Each trainee's percent of the points marked so far as a dot (hollow: answers pending review), with the
     spread as a violin, one row per case."""
     msg = messages(language)
-    gradebook = _gradebook(source)
-    chosen = _chosen_cases(gradebook, cases)
+    gradebook = gradebook_of(source)
+    chosen = chosen_cases(gradebook, cases)
     data = score_points(gradebook, language, chosen, casedata)
-    order = [wrap(t, 30) for t in dict.fromkeys(_load_cases(chosen, casedata)[c].title.get(language) for c in chosen)]
+    order = [wrap(t, 30) for t in dict.fromkeys(load_cases(chosen, casedata)[c].title.get(language) for c in chosen)]
     data = data.assign(case=data["case"].map(lambda t: wrap(t, 30))).dropna(subset=["percent"])
     with drawing(language) as figure:
         figure.set_size_inches(7.5, 1.6 + 1.0 * len(chosen))
@@ -335,24 +206,14 @@ def score_distribution(
     return figure
 
 
-def difficulty_rows(gradebook: pd.DataFrame, case: Case, language: str) -> list[tuple[str, float, int, int]]:
-    """(exercise title, share with full credit, trainees marked, answers pending) per exercise, hardest first:
-    the lowest share first, then exercises with every answer pending review (no share: NaN)."""
-    shares = full_credit_shares(gradebook, case)
-    marked = _scores(gradebook, case).notna().sum()
-    pending = pending_answers(gradebook, case).sum()
-    rows = [(e.title.get(language), float(shares[e.id]), int(marked[e.id]), int(pending[e.id])) for e in case.exercises]
-    return sorted(rows, key=lambda r: (np.isnan(r[1]), 0.0 if np.isnan(r[1]) else r[1]))
-
-
 def exercise_difficulty(
     source: Source, language: str, cases: str | Sequence[str] | None = None, casedata: Path | None = None
 ) -> Figure:
     """The share of trainees with full credit on each exercise, hardest first and labelled with its value;
     an exercise whose answers all wait for a person says "pending review". One panel per case."""
     msg = messages(language)
-    gradebook = _gradebook(source)
-    chosen = list(_load_cases(_chosen_cases(gradebook, cases), casedata).values())
+    gradebook = gradebook_of(source)
+    chosen = list(load_cases(chosen_cases(gradebook, cases), casedata).values())
     tables = [difficulty_rows(gradebook, case, language) for case in chosen]
     labels = [[_difficulty_label(row, msg) for row in table] for table in tables]
     heights = [sum(0.16 + 0.17 * label.count("\n") + 0.17 for label in panel) for panel in labels] or [1.0]
@@ -407,8 +268,8 @@ def competency_profile(
     """The cohort's mean share of points earned per CSWE EPAS 2022 competency the chosen cases assess,
     each bar labelled with its value; answers pending review are left out."""
     msg = messages(language)
-    gradebook = _gradebook(source)
-    chosen = _load_cases(_chosen_cases(gradebook, cases), casedata)
+    gradebook = gradebook_of(source)
+    chosen = load_cases(chosen_cases(gradebook, cases), casedata)
     shares = competency_shares(gradebook, chosen)
     labels = competency_labels(language)
     with drawing(language) as figure:

@@ -26,18 +26,14 @@ from ..i18n import messages, plural, sentences
 from .charts import (
     competency_labels,
     competency_profile,
-    competency_shares,
-    difficulty_rows,
     difficulty_value,
     exercise_difficulty,
-    file_counts,
     problems_table,
-    read_gradebook,
     score_distribution,
-    score_points,
     summary_table,
 )
 from .charts import missing_submissions_box as missing_submissions_box
+from .cohort_data import competency_shares, difficulty_rows, file_counts, read_gradebook, score_points
 from .debrief import debriefs
 from .figures import figure_html, html_table, percent
 
