@@ -281,7 +281,7 @@ def debriefs_html(out: Path | str, language: str, cases: str = "", casedata: Pat
                     count=debrief.trainees,
                 ),
                 table=html_table(
-                    [msg("Scene"), msg("How it begins"), msg("Trainees who reached it")],
+                    [msg("Scene"), msg("What happens"), msg("Trainees who reached it")],
                     scene_rows,
                     numeric=[False, False, True],
                     row_headers=True,

@@ -39,7 +39,7 @@ from .scenario_paths import (
     read_paths,
     scenario_of,
     scene_names,
-    scene_opening,
+    scene_text,
     traffic,
     walks_of,
 )
@@ -176,7 +176,7 @@ class Debrief:
     paths: Figure
     counts: pd.DataFrame  # choice_counts
     routes: pd.DataFrame  # route_counts
-    scenes: list[tuple[str, str, int]]  # (name on the charts, the scene's opening words, trainees who reached it)
+    scenes: list[tuple[str, str, int]]  # (name on the charts, the scene's text, trainees who reached it)
     trainees: int
 
 
@@ -206,6 +206,6 @@ def debriefs(out: Path | str, language: str, cases: str = "", casedata: Path | N
             paths=path_diagram(out, case, exercise_id, language),
             counts=choice_counts(out, case, exercise_id, language, key),
             routes=route_counts(out, case, exercise_id, language),
-            scenes=[(names[s], scene_opening(scenario, s, language), reached[s]) for s in map_order(scenario)],
+            scenes=[(names[s], scene_text(scenario, s, language), reached[s]) for s in map_order(scenario)],
             trainees=len(walks),
         )

@@ -153,12 +153,6 @@ def wrap(text: str, width: int, max_lines: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def clip(text: str, limit: int) -> str:
-    """`text` on one line, cut to `limit` Latin letters' width with "…" (between words where there are spaces)."""
-    flat = " ".join(text.split())
-    return wrap(flat, limit, max_lines=1) if text_width(flat) > limit else flat
-
-
 def percent(share: float) -> str:
     """A share (0 to 1) as a whole percent, "62%"."""
     return f"{round(share * 100):d}%"

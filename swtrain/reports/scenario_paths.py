@@ -20,7 +20,6 @@ from ..errors import AnswerInvalid, SwtrainError
 from ..exercises.scenario import Scenario, replay
 from ..i18n import messages
 from ..models import Case
-from .figures import clip
 
 _LETTERS = "ABCDEFGH"
 
@@ -112,9 +111,9 @@ def scene_names(scenario: Scenario, language: str) -> dict[str, str]:
     return names
 
 
-def scene_opening(scenario: Scenario, scene_id: str, language: str, width: int = 120) -> str:
-    """The first words of a scene's text, on one line of at most `width` Latin letters."""
-    return clip(scenario.scene(scene_id).text.get(language), width)
+def scene_text(scenario: Scenario, scene_id: str, language: str) -> str:
+    """A scene's whole text on one line (the path map's table says what each numbered box is)."""
+    return " ".join(scenario.scene(scene_id).text.get(language).split())
 
 
 def choice_letters(scenario: Scenario) -> dict[str, str]:
