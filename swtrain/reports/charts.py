@@ -198,7 +198,8 @@ def score_distribution(
                 ),
             ]
             figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
-        ax.set_xlim(0, 100)
+        ax.set_xlim(-2, 102)  # a dot at 0% or 100% is drawn whole
+        ax.set_xticks([0, 20, 40, 60, 80, 100])
         ax.xaxis.set_major_formatter(PercentFormatter(100))
         ax.set_title(msg("Scores per case"))
         ax.set_xlabel(msg("Percent of the points marked so far"))

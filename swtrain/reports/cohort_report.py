@@ -283,12 +283,14 @@ def debriefs_html(out: Path | str, language: str, cases: str = "", casedata: Pat
                 table=html_table(
                     [msg("Scene"), msg("What happens"), msg("Trainees who reached it")],
                     scene_rows,
+                    caption=msg("The scenes of the map"),
                     numeric=[False, False, True],
                     row_headers=True,
                 )
                 + html_table(
                     [str(c) for c in debrief.routes.columns],
                     [list(row) for row in debrief.routes.itertuples(index=False, name=None)],
+                    caption=msg("The steps the class took"),
                     numeric=[False, False, False, True],
                 ),
                 table_label=msg("The map's scenes and steps as tables"),

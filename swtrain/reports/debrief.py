@@ -28,7 +28,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..cases import has_key, load_case, load_key
 from ..exercises.scenario import ScenarioKey
-from ..i18n import messages
+from ..i18n import messages, separator
 from ..models import Case, Key
 from .figures import BAR, SMALLEST, drawing, wrap
 from .path_map import path_diagram
@@ -156,7 +156,7 @@ def route_counts(out: Path | str, case: Case, exercise_id: str, language: str) -
     rows = [
         {
             msg("From"): names[source],
-            msg("Choices"): "; ".join(
+            msg("Choices"): separator(msg).join(
                 f"{letters[c]} {labels[c]}" for c in sorted(taken[(source, target)], key=letters.__getitem__)
             ),
             msg("To"): names[target],
