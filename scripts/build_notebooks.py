@@ -135,70 +135,53 @@ def index_notebook() -> nbformat.NotebookNode:
 
 
 def grade_cohort_notebook() -> nbformat.NotebookNode:
-    """The instructor's cohort run: grade every answer file once, then the summary, charts and problems."""
+    """The instructor's cohort run: grade every answer file once, then the report, section by section.
+
+    Every heading and sentence comes from swtrain.reports.cohort_report in the chosen language, so the
+    page `swtrain report` exports from it (no code, no prompts) reads in one language throughout.
+    """
     nb = course_notebook()
     parameters = (
         'submissions_dir: str = "submissions"  # folder (or .zip) of answer files: <trainee_id>/<case_id>.json\n'
         'out_dir: str = "graded"  # gradebook.csv, problems.csv, summary.json and feedback pages go here\n'
-        'language: str = "en"  # "en" or "zh"\n'
+        'language: str = "en"  # "en" or "zh": the language of the whole report\n'
         'cases: str = ""  # comma-separated case ids to chart; empty: all'
     )
     # Without answer files (a fresh checkout, nbval) the notebook explains what to pass and charts nothing.
-    # The charts are figures made without pyplot: %matplotlib inline registers their PNG display.
     setup = (
-        "%matplotlib inline\n"
         "from swtrain.app import instructors_only\n\n"
         "instructors_only()  # the trainee app refuses to run this notebook\n"
-        "from html import escape\n"
         "from pathlib import Path\n\n"
         "from IPython.display import HTML, display\n\n"
         "from swtrain.cohort import grade_cohort\n"
-        "from swtrain.reports import charts, debrief\n\n"
+        "from swtrain.reports import cohort_report as report\n\n"
         "out = Path(out_dir)\n"
         "graded = Path(submissions_dir).exists()\n"
         "if graded:\n"
         "    grade_cohort(Path(submissions_dir), out)\n"
-        "    display(charts.summary_table(out, language))\n"
+        "    display(HTML(report.overview_html(out, language)))\n"
         "else:\n"
-        "    display(HTML(charts.missing_submissions_box(submissions_dir, language)))"
+        "    display(HTML(report.missing_submissions_box(submissions_dir, language)))"
     )
     nb.cells = [
         code(parameters, "parameters"),
+        # JupyterLab's cell only: `swtrain report` leaves it out of the page it exports.
+        lab_only(
+            new_markdown_cell(
+                "# Cohort report · 学员整体报告\n\n"
+                "Set the parameters in the first cell, then choose **Run → Run All Cells**. "
+                "For the same report as a page without code: "
+                "`swtrain report SUBMISSIONS --out report.html --language zh`.\n\n"
+                "在第一个单元格中设置参数，然后选择菜单 **Run → Run All Cells**（运行全部单元格）。"
+                "如需不含代码的网页版报告：`swtrain report SUBMISSIONS --out report.html --language zh`。"
+            )
+        ),
         code(setup),
-        new_markdown_cell(
-            "## Scores per case · 各案例得分\n\n"
-            "Each dot is one trainee's percent of the total score.\n\n每个点代表一名学员的得分率。"
-        ),
-        code("if graded:\n    display(charts.score_distribution(out, language, cases))"),
-        new_markdown_cell(
-            "## Exercise difficulty · 各练习的难度\n\n"
-            "The share of trainees with full credit; answers waiting for review are counted once scored.\n\n"
-            "获得满分的学员比例；待人工评阅的答案评分后才计入。"
-        ),
-        code("if graded:\n    display(charts.exercise_difficulty(out, language, cases))"),
-        new_markdown_cell(
-            "## Competencies · 能力概况\n\n"
-            "Mean share of points earned per CSWE EPAS 2022 competency.\n\n"
-            "按 CSWE EPAS 2022 各项能力统计的平均得分比例。"
-        ),
-        code("if graded:\n    display(charts.competency_profile(out, language, cases))"),
-        new_markdown_cell(
-            "## Class debrief of the scenarios · 情境模拟的课堂复盘\n\n"
-            "For each decision point, how many trainees chose each option (the key's best choice in green), "
-            "and the paths of the class through the scenes.\n\n"
-            "每个决策点上选择各选项的学员人数（参考答案中的最佳选择以绿色标出），以及全班在各场景间的路径。"
-        ),
-        code(
-            "if graded:\n"
-            "    for heading, choices, paths in debrief.debriefs(out, language, cases):\n"
-            "        display(HTML(f'<h3>{escape(heading)}</h3>'), choices, paths)"
-        ),
-        new_markdown_cell(
-            "## Files not graded · 未评分的文件\n\n"
-            "Each file that was not graded, or was graded with a warning, with the reason and a hint.\n\n"
-            "未能评分（或评分时有警告）的文件，附原因与处理提示。"
-        ),
-        code("if graded:\n    display(charts.problems_table(out, language))"),
+        code("if graded:\n    display(HTML(report.scores_html(out, language, cases)))"),
+        code("if graded:\n    display(HTML(report.difficulty_html(out, language, cases)))"),
+        code("if graded:\n    display(HTML(report.competencies_html(out, language, cases)))"),
+        code("if graded:\n    display(HTML(report.debriefs_html(out, language, cases)))"),
+        code("if graded:\n    display(HTML(report.problems_html(out, language)))"),
     ]
     return nb
 

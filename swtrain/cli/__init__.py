@@ -2,6 +2,7 @@
 
 case_commands     schema, cases, check, new-case, release, instruments, score   (case authors)
 grade_commands    grade-file, grade, feedback-notebooks, demo-cohort, export-lms (instructors)
+report_commands   report: the cohort report as a page without code             (instructors)
 course_commands   lab, collect; serve comes from swtrain.app                     (running a course)
 """
 
@@ -30,7 +31,12 @@ def main() -> None:
 def _register() -> None:
     # The trainee app's command lives with the app (swtrain.app), which imports nothing heavy at import time.
     from ..app import serve_command
-    from . import case_commands, course_commands, grade_commands  # noqa: F401 (each adds its commands to main)
+    from . import (  # noqa: F401 (each adds its commands to main)
+        case_commands,
+        course_commands,
+        grade_commands,
+        report_commands,
+    )
 
     main.add_command(serve_command, "serve")
 

@@ -1,49 +1,63 @@
 """Cohort charts and tables from a graded folder (OUT of swtrain.cohort.grade_cohort), in English or Chinese.
 
-    summary_table(OUT, lang)          DataFrame: files, graded, not graded, answers waiting, mean percent per case
-    problems_table(OUT, lang)         DataFrame: problems.csv with headers in the language
-    score_distribution(OUT, lang)     Figure: each trainee's percent, one violin and strip per case
-    exercise_difficulty(OUT, lang)    Figure: share of trainees with full credit, one bar per exercise
+    summary_table(OUT, lang)          DataFrame: per case, graded files, answers pending review, mean percent
+                                      of the points marked so far
+    problems_table(OUT, lang)         DataFrame: problems.csv in the language (swtrain.reports.problem_text)
+    score_distribution(OUT, lang)     Figure: each trainee's percent of the points marked, one violin and strip
+                                      per case; trainees with answers pending review drawn hollow
+    exercise_difficulty(OUT, lang)    Figure: share of trainees with full credit, one bar per exercise, hardest
+                                      first, each labelled with its value (or "pending")
     competency_profile(OUT, lang)     Figure: mean share of points earned per CSWE EPAS 2022 competency
 
-Chart functions accept the OUT folder or the gradebook as a DataFrame (read_gradebook). They return
-matplotlib Figures made without pyplot, so nothing is shown or kept globally until a caller displays
-or saves them. Chinese text is drawn in "Noto Sans CJK SC" (Debian's fonts-noto-cjk); the font is set
-on each figure, never on matplotlib's global settings, unless a caller asks with use_cjk_font().
+An answer waiting for a person (a free-text answer before review) is never counted as 0: it is left
+out of the points scored and of the points possible, and every chart and table says how many wait.
 
-This module, case_charts and debrief (beside it) are the only ones in swtrain that import pandas, seaborn and
-matplotlib.
+Chart functions accept the OUT folder or the gradebook as a DataFrame (cohort_data.read_gradebook). They return
+matplotlib Figures made without pyplot, so nothing is shown or kept globally until a caller displays
+or saves them; swtrain.reports.cohort_report puts them on the report page with a text alternative.
+
+Only swtrain.reports imports pandas, seaborn and matplotlib (here, cohort_data, figures, debrief, path_map
+and case_charts).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeAlias, cast
+from typing import Any
 
-import matplotlib
+import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib import font_manager
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.text import Text
+from matplotlib.lines import Line2D
 from matplotlib.ticker import PercentFormatter
 
-from ..cases import load_case
-from ..errors import SwtrainError, did_you_mean
 from ..i18n import Messages, messages
-from ..models import Case
 from ..render import error_box
-from .gradebook import FIXED_COLUMNS
+from .cohort_data import (
+    Source,
+    chosen_cases,
+    competency_shares,
+    difficulty_rows,
+    gradebook_of,
+    load_cases,
+    marked_percent,
+    read_gradebook,
+    score_points,
+)
+from .figures import BAR as BAR
+from .figures import CJK_FAMILY as CJK_FAMILY
+from .figures import LIGHT as LIGHT
+from .figures import MUTED, SMALLEST, percent, wrap
+from .figures import cjk_font_path as cjk_font_path
+from .figures import drawing as drawing
+from .figures import font_settings as font_settings
+from .figures import use_cjk_font as use_cjk_font
+from .problem_text import problem_in
 
-CJK_FAMILY = "Noto Sans CJK SC"
-CJK_LANGUAGES = ("zh",)
-Source: TypeAlias = Path | str | pd.DataFrame
-BAR = "#4f6fb0"
-LIGHT = "#c9d5ee"
+#: Width of a label on a chart's left, in Latin letters (a Chinese character counts two).
+LABEL_WIDTH = 40
 
 
 def competency_labels(language: str) -> dict[int, str]:
@@ -63,180 +77,60 @@ def competency_labels(language: str) -> dict[int, str]:
     return {number: f"{number} {name}" for number, name in names.items()}
 
 
-# --- fonts -------------------------------------------------------------------
-
-
-def cjk_font_path() -> str:
-    """The file of the Chinese font; rebuilds matplotlib's font cache once if it predates the font's install."""
-    prop = FontProperties(family=CJK_FAMILY)
-    try:
-        return str(font_manager.findfont(prop, fallback_to_default=False))
-    except ValueError:
-        pass
-    # The cache lists the fonts installed when it was written; backends hold the one FontManager
-    # instance, so the rebuilt lists are copied into it rather than replacing it.
-    rebuilt = font_manager._load_fontmanager(try_read_cache=False)  # type: ignore[attr-defined]
-    vars(font_manager.fontManager).update(vars(rebuilt))
-    font_manager.fontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
-    try:
-        return str(font_manager.findfont(prop, fallback_to_default=False))
-    except ValueError:
-        raise SwtrainError(
-            f"The font {CJK_FAMILY!r} that Chinese charts need is not installed.",
-            "Install it (Debian/Ubuntu: apt-get install fonts-noto-cjk), then restart the kernel.",
-        ) from None
-
-
-def font_settings(language: str) -> dict[str, Any]:
-    """matplotlib settings for text in `language` (empty for languages the default font covers)."""
-    if language not in CJK_LANGUAGES:
-        return {}
-    cjk_font_path()
-    return {"font.family": [CJK_FAMILY, "DejaVu Sans"], "axes.unicode_minus": False}
-
-
-def use_cjk_font() -> None:
-    """Draw every later matplotlib figure of this process with the Chinese font (for a caller's own charts)."""
-    cast(Any, matplotlib.rcParams).update(font_settings("zh"))
-
-
-@contextmanager
-def drawing(language: str) -> Iterator[Figure]:
-    """A new figure built in the chart style and the language's font, the font fixed on every text."""
-    settings = {**sns.axes_style("whitegrid"), **font_settings(language)}
-    with matplotlib.rc_context(settings):
-        figure = Figure(layout="constrained")
-        yield figure
-    family = settings.get("font.family")
-    if family:
-        # Tick labels are made when the figure is drawn, after this context has closed.
-        for ax in figure.axes:
-            ax.tick_params(labelfontfamily=family)
-        for text in figure.findobj(Text):
-            text.set_fontfamily(family)
-
-
-# --- data --------------------------------------------------------------------
-
-
-def read_gradebook(out: Path | str) -> pd.DataFrame:
-    """OUT/gradebook.csv with ids as text, totals as numbers and exercise cells as written (a score or 'review')."""
-    frame = pd.read_csv(Path(out) / "gradebook.csv", dtype=str, keep_default_na=False)
-    for column in ("variant", "score", "max_score", "percent", "needs_review"):
-        frame[column] = pd.to_numeric(frame[column])
-    return frame
-
-
-def _gradebook(source: Source) -> pd.DataFrame:
-    return source if isinstance(source, pd.DataFrame) else read_gradebook(source)
-
-
-def _chosen_cases(gradebook: pd.DataFrame, cases: str | Sequence[str] | None) -> list[str]:
-    present = sorted(set(gradebook["case_id"]))
-    if isinstance(cases, str):
-        cases = [c.strip() for c in cases.split(",")]
-    chosen = [c for c in cases or () if c] or present
-    for case_id in chosen:
-        if case_id not in present:
-            known = ", ".join(present) or "none"
-            hint = did_you_mean(case_id, present) or f"Cases in the gradebook: {known}."
-            raise SwtrainError(f"{case_id!r} is not a case in the gradebook.", hint)
-    return chosen
-
-
-def _exercise_column(gradebook: pd.DataFrame, case_id: str, exercise_id: str) -> str | None:
-    """The gradebook column of an exercise: 'case/exercise', or the bare id in a one-case gradebook."""
-    for column in (f"{case_id}/{exercise_id}", exercise_id):
-        if column in gradebook.columns and column not in FIXED_COLUMNS:
-            return column
-    return None
-
-
-def _scores(gradebook: pd.DataFrame, case: Case) -> pd.DataFrame:
-    """The case's rows, one column per exercise: the score, or NaN where a person has yet to score."""
-    rows = gradebook[gradebook["case_id"] == case.id]
-    scores = {}
-    for exercise in case.exercises:
-        column = _exercise_column(gradebook, case.id, exercise.id)
-        cells = rows[column] if column else pd.Series("", index=rows.index)
-        scores[exercise.id] = pd.to_numeric(cells.where(cells != "review"), errors="coerce")
-    return pd.DataFrame(scores, index=rows.index)
-
-
-def full_credit_shares(gradebook: pd.DataFrame, case: Case) -> pd.Series:
-    """Per exercise id, the share of trainees with full credit among those scored (NaN: all wait for a person)."""
-    scores = _scores(gradebook, case)
-    shares = {}
-    for exercise in case.exercises:
-        scored = scores[exercise.id].dropna()
-        shares[exercise.id] = float((scored >= exercise.points - 1e-9).mean()) if len(scored) else float("nan")
-    return pd.Series(shares, dtype=float)
-
-
-def competency_shares(gradebook: pd.DataFrame, cases: Mapping[str, Case]) -> pd.Series:
-    """Per competency number, the mean over answer files of the share of points earned in that competency.
-
-    Only scored exercises count: an answer waiting for a person is left out of both the points
-    earned and the points possible, never counted as zero or full marks.
-    """
-    shares: dict[int, list[float]] = {}
-    for case in cases.values():
-        scores = _scores(gradebook, case)
-        for _, row in scores.iterrows():
-            earned: dict[int, float] = {}
-            possible: dict[int, float] = {}
-            for exercise in case.exercises:
-                if pd.notna(row[exercise.id]):
-                    earned[exercise.competency] = earned.get(exercise.competency, 0.0) + float(row[exercise.id])
-                    possible[exercise.competency] = possible.get(exercise.competency, 0.0) + exercise.points
-            for number, points in possible.items():
-                shares.setdefault(number, []).append(earned[number] / points)
-    return pd.Series({n: sum(v) / len(v) for n, v in sorted(shares.items())}, dtype=float)
-
-
 # --- tables ------------------------------------------------------------------
 
 
 def summary_table(out: Path | str, language: str, casedata: Path | None = None) -> pd.DataFrame:
-    """One row per case and a first row for all files: files, graded, not graded, answers waiting, mean percent."""
+    """One row per case and a first row for all cases: graded files, answers pending review, trainees with
+    every answer marked, and the mean percent of the points marked so far (pending answers left out)."""
     msg = messages(language)
-    summary = json.loads((Path(out) / "summary.json").read_text(encoding="utf-8"))
     gradebook = read_gradebook(out)
-    columns = [msg("Files"), msg("Graded"), msg("Not graded"), msg("Answers waiting for review"), msg("Mean percent")]
-    rows = {
-        msg("All files"): [
-            summary["files"],
-            summary["graded"],
-            summary["not_graded"],
-            int(gradebook["needs_review"].sum()),
-            _mean(gradebook["percent"]),
+    cases = load_cases(sorted(set(gradebook["case_id"])), casedata)
+    marked = marked_percent(gradebook, cases)
+    columns = [
+        msg("Graded files"),
+        msg("Answers pending review"),
+        msg("Trainees with every answer marked"),
+        msg("Mean percent of the points marked so far"),
+    ]
+
+    def row(rows: pd.DataFrame) -> list[Any]:
+        return [
+            len(rows),
+            int(rows["needs_review"].sum()),
+            int((rows["needs_review"] == 0).sum()),
+            _mean(marked.loc[rows.index]),
         ]
-    }
+
+    table_rows = {msg("All cases"): row(gradebook)}
     for case_id, group in gradebook.groupby("case_id", sort=True):
-        # A file that could not be read may not say its case: files and not graded are counted for all only.
-        rows[_case_title(str(case_id), language, casedata)] = [
-            "",
-            len(group),
-            "",
-            int(group["needs_review"].sum()),
-            _mean(group["percent"]),
-        ]
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+        table_rows[cases[str(case_id)].title.get(language)] = row(group)
+    table = pd.DataFrame.from_dict(table_rows, orient="index", columns=columns)
     table.index.name = msg("Case")
     return table
 
 
 def _mean(values: pd.Series) -> float | str:
+    values = values.dropna()
     return round(float(values.mean()), 1) if len(values) else ""
 
 
 def problems_table(out: Path | str, language: str) -> pd.DataFrame:
-    """OUT/problems.csv: each file not graded, or graded with a warning; headers and yes/no in `language`."""
+    """OUT/problems.csv: each file not graded, or graded with a warning; every text in `language`."""
     msg = messages(language)
     frame = pd.read_csv(Path(out) / "problems.csv", dtype=str, keep_default_na=False)
-    frame["graded"] = frame["graded"].map({"yes": msg("yes"), "no": msg("no")})
-    return frame.rename(
-        columns={"path": msg("File"), "error": msg("Problem"), "hint": msg("Hint"), "graded": msg("Graded")}
+    shown = {"yes": msg("yes"), "no": msg("no"), "skipped": msg("skipped")}
+    texts = [
+        problem_in(language, error, hint, path)
+        for error, hint, path in zip(frame["error"], frame["hint"], frame["path"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            msg("File"): frame["path"],
+            msg("Problem"): [error for error, _ in texts],
+            msg("What to do"): [hint for _, hint in texts],
+            msg("Graded"): frame["graded"].map(lambda v: shown.get(v, v)),
+        }
     )
 
 
@@ -259,26 +153,56 @@ def missing_submissions_box(folder: str, language: str) -> str:
 def score_distribution(
     source: Source, language: str, cases: str | Sequence[str] | None = None, casedata: Path | None = None
 ) -> Figure:
-    """Each trainee's percent of the total score as a dot, with the spread as a violin, one row per case."""
+    """Each trainee's percent of the points marked so far as a dot (hollow: answers pending review), with the
+    spread as a violin, one row per case."""
     msg = messages(language)
-    gradebook = _gradebook(source)
-    chosen = _chosen_cases(gradebook, cases)
-    data = gradebook[gradebook["case_id"].isin(chosen)].assign(
-        case=lambda f: f["case_id"].map(lambda c: _case_title(c, language, casedata))
-    )
-    order = [_case_title(c, language, casedata) for c in chosen]
+    gradebook = gradebook_of(source)
+    chosen = chosen_cases(gradebook, cases)
+    data = score_points(gradebook, language, chosen, casedata)
+    order = [wrap(t, 30) for t in dict.fromkeys(load_cases(chosen, casedata)[c].title.get(language) for c in chosen)]
+    data = data.assign(case=data["case"].map(lambda t: wrap(t, 30))).dropna(subset=["percent"])
     with drawing(language) as figure:
-        figure.set_size_inches(8, 1.4 + 1.1 * len(chosen))
+        figure.set_size_inches(7.5, 1.6 + 1.0 * len(chosen))
         ax = figure.subplots()
         if data.empty:
             _no_data(ax, msg)
         else:
-            sns.violinplot(data, x="percent", y="case", order=order, ax=ax, cut=0, inner=None, color=LIGHT)
-            sns.stripplot(data, x="percent", y="case", order=order, ax=ax, color=BAR, size=4, jitter=0.15)
-        ax.set_xlim(0, 100)
+            sns.violinplot(
+                data, x="percent", y="case", order=order, ax=ax, cut=0, inner=None, color=LIGHT, density_norm="width"
+            )
+            for pending, face in ((False, BAR), (True, "white")):
+                part = data[data["pending"] == pending]
+                if not part.empty:
+                    sns.stripplot(
+                        part,
+                        x="percent",
+                        y="case",
+                        order=order,
+                        ax=ax,
+                        color=face,
+                        edgecolor=BAR,
+                        linewidth=1,
+                        size=5,
+                        jitter=0.15,
+                    )
+            handles = [
+                Line2D([], [], marker="o", linestyle="", color=BAR, label=msg("every answer marked")),
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    markerfacecolor="white",
+                    markeredgecolor=BAR,
+                    label=msg("answers pending review (left out)"),
+                ),
+            ]
+            figure.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False)
+        ax.set_xlim(-2, 102)  # a dot at 0% or 100% is drawn whole
+        ax.set_xticks([0, 20, 40, 60, 80, 100])
         ax.xaxis.set_major_formatter(PercentFormatter(100))
         ax.set_title(msg("Scores per case"))
-        ax.set_xlabel(msg("Percent of the total score"))
+        ax.set_xlabel(msg("Percent of the points marked so far"))
         ax.set_ylabel("")
     return figure
 
@@ -286,64 +210,89 @@ def score_distribution(
 def exercise_difficulty(
     source: Source, language: str, cases: str | Sequence[str] | None = None, casedata: Path | None = None
 ) -> Figure:
-    """The share of trainees with full credit on each exercise, labelled by its title; one panel per case."""
+    """The share of trainees with full credit on each exercise, hardest first and labelled with its value;
+    an exercise whose answers all wait for a person says "pending review". One panel per case."""
     msg = messages(language)
-    gradebook = _gradebook(source)
-    chosen = [load_case(c, casedata) for c in _chosen_cases(gradebook, cases)]
-    heights = [len(case.exercises) for case in chosen] or [1]
+    gradebook = gradebook_of(source)
+    chosen = list(load_cases(chosen_cases(gradebook, cases), casedata).values())
+    tables = [difficulty_rows(gradebook, case, language) for case in chosen]
+    labels = [[_difficulty_label(row, msg) for row in table] for table in tables]
+    heights = [sum(0.16 + 0.17 * label.count("\n") + 0.17 for label in panel) for panel in labels] or [1.0]
     with drawing(language) as figure:
-        figure.set_size_inches(8, 1.2 + 0.38 * sum(heights) + 0.5 * len(heights))
+        figure.set_size_inches(7.5, 1.0 + sum(heights) + 0.55 * len(heights))
         axes = figure.subplots(len(heights), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
         if not chosen:
             _no_data(axes[0], msg)
-        for ax, case in zip(axes, chosen, strict=False):
-            shares = full_credit_shares(gradebook, case)
-            waiting = _scores(gradebook, case).isna().sum()
-            labels = [e.title.get(language) for e in case.exercises]
-            sns.barplot(x=shares.fillna(0).to_numpy(), y=labels, ax=ax, orient="h", color=BAR)
-            for position, (share, count) in enumerate(zip(shares.fillna(0), waiting, strict=True)):
-                if count:
-                    note = msg("{count} waiting for review", count=count)
-                    ax.text(share + 0.01, position, note, va="center", color="#52525b", fontsize=9)
-            ax.set_xlim(0, 1)
+        for ax, case, table, panel in zip(axes, chosen, tables, labels, strict=False):
+            positions = np.arange(len(table))
+            shares = np.array([0.0 if np.isnan(r[1]) else r[1] for r in table])
+            ax.barh(positions, shares, height=0.62, color=BAR)
+            for position, row in zip(positions, table, strict=True):
+                share = row[1]
+                ax.text(
+                    (0.0 if np.isnan(share) else share) + 0.012,
+                    position,
+                    difficulty_value(row, msg),
+                    va="center",
+                    fontsize=SMALLEST + 0.5,
+                    color=MUTED if np.isnan(share) else "#18181b",
+                )
+            ax.set_yticks(positions, panel, fontsize=SMALLEST + 0.5)
+            ax.set_ylim(len(table) - 0.5, -0.5)  # the hardest at the top
+            ax.set_xlim(0, 1.12)
+            ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
             ax.xaxis.set_major_formatter(PercentFormatter(1))
-            ax.set_title(case.title.get(language), fontsize=11)
-            ax.set_xlabel("")
-            ax.set_ylabel("")
-        axes[-1].set_xlabel(msg("Share of trainees with full credit"))
-        figure.suptitle(msg("Exercise difficulty"))
+            ax.grid(axis="y", visible=False)
+            ax.set_title(wrap(case.title.get(language), 46), fontsize=11, loc="left")
+        axes[-1].set_xlabel(msg("Share of trainees with full credit, of those marked"))
+        figure.suptitle(msg("Exercise difficulty (hardest first)"))
     return figure
+
+
+def difficulty_value(row: tuple[str, float, int, int], msg: Messages) -> str:
+    """What a difficulty bar says: "62%", or "pending review" while no answer to it is marked."""
+    return msg("pending review") if np.isnan(row[1]) else percent(row[1])
+
+
+def _difficulty_label(row: tuple[str, float, int, int], msg: Messages) -> str:
+    title, share, marked, pending = row
+    if pending and np.isnan(share):
+        title = msg("{title} ({count} pending)", title=title, count=pending)
+    elif pending:
+        title = msg("{title} ({marked} marked, {count} pending)", title=title, marked=marked, count=pending)
+    return wrap(title, LABEL_WIDTH)
 
 
 def competency_profile(
     source: Source, language: str, cases: str | Sequence[str] | None = None, casedata: Path | None = None
 ) -> Figure:
-    """The cohort's mean share of points earned per CSWE EPAS 2022 competency the chosen cases assess."""
+    """The cohort's mean share of points earned per CSWE EPAS 2022 competency the chosen cases assess,
+    each bar labelled with its value; answers pending review are left out."""
     msg = messages(language)
-    gradebook = _gradebook(source)
-    chosen = {c: load_case(c, casedata) for c in _chosen_cases(gradebook, cases)}
+    gradebook = gradebook_of(source)
+    chosen = load_cases(chosen_cases(gradebook, cases), casedata)
     shares = competency_shares(gradebook, chosen)
     labels = competency_labels(language)
     with drawing(language) as figure:
-        figure.set_size_inches(8, 1.6 + 0.45 * max(len(shares), 1))
+        figure.set_size_inches(7.5, 1.4 + 0.42 * max(len(shares), 1))
         ax = figure.subplots()
         if shares.empty:
             _no_data(ax, msg)
         else:
-            sns.barplot(x=shares.to_numpy(), y=[labels[n] for n in shares.index], ax=ax, orient="h", color=BAR)
-        ax.set_xlim(0, 1)
+            positions = list(range(len(shares)))
+            ax.barh(positions, shares.to_numpy(), height=0.62, color=BAR)
+            for position, share in zip(positions, shares, strict=True):
+                ax.text(share + 0.012, position, percent(share), va="center", fontsize=SMALLEST + 0.5)
+            ax.set_yticks(positions, [labels[n] for n in shares.index])
+            ax.set_ylim(len(shares) - 0.5, -0.5)
+            ax.grid(axis="y", visible=False)
+        ax.set_xlim(0, 1.1)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
         ax.xaxis.set_major_formatter(PercentFormatter(1))
         ax.set_title(msg("Cohort profile by competency (CSWE EPAS 2022)"))
-        ax.set_xlabel(msg("Mean share of points earned"))
+        ax.set_xlabel(msg("Mean share of the points marked so far"))
         ax.set_ylabel("")
     return figure
-
-
-def _case_title(case_id: str, language: str, casedata: Path | None) -> str:
-    try:
-        return load_case(case_id, casedata).title.get(language)
-    except SwtrainError:
-        return case_id  # a case graded from another case data folder: its id still tells it apart
 
 
 def _no_data(ax: Any, msg: Messages) -> None:
