@@ -195,6 +195,10 @@ def _unclosed(line: str) -> str:
     return "".join(reversed(stack))
 
 
+def _spaces(count: int) -> str:
+    return "1 space" if count == 1 else f"{count} spaces"
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -217,10 +221,10 @@ def _indent_problem(lines: list[str], at: int, problem: str) -> Problem | None:
         return None
     return Problem(
         "",
-        f"a line indented by {mine} spaces",
+        f"a line indented by {_spaces(mine)}",
         "the indentation of the list or fields it belongs to",
         at + 1,
-        f"Line {above + 1} above it is indented by {theirs}: the items of one list, and the fields of one "
+        f"Line {above + 1} above it is indented by {_spaces(theirs)}: the items of one list, and the fields of one "
         "mapping, start at the same column.",
     )
 

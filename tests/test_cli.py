@@ -174,3 +174,9 @@ def test_grade_lists_a_cut_off_file_with_the_instructors_hint(tmp_path: Path) ->
         (row,) = list(csv.DictReader(handle))
     assert "a file cut off at line" in row["error"]
     assert row["hint"].endswith("or ask the trainee to hand in responses/<trainee_id>/<case_id>.json again, unchanged.")
+
+
+def test_grade_file_refuses_a_feedback_language_it_has_no_text_for(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["grade-file", "--language", "fr", str(saved_file(tmp_path))])
+    assert result.exit_code == 1
+    assert "'fr' is not a language swtrain has text for. Known languages: en, zh." in result.output

@@ -71,8 +71,8 @@ def test_indentation_problems_name_the_line_and_the_line_above(tmp_path: Path) -
         "spaces: YAML indents with spaces only",
     )
     shifted = problem(tmp_path, "options:\n  - {value: a}\n - {value: b}\n")
-    assert (shifted.line, shifted.value) == (3, "a line indented by 1 spaces")
-    assert shifted.hint.startswith("Line 2 above it is indented by 2")
+    assert (shifted.line, shifted.value) == (3, "a line indented by 1 space")
+    assert shifted.hint.startswith("Line 2 above it is indented by 2 spaces")
     deeper = problem(tmp_path, "a:\n  b: 1\n   c: 2\n")
     assert (deeper.line, deeper.value) == (3, "a line indented by 3 spaces")
 

@@ -34,7 +34,7 @@ def grade_file(answer_file: Path, language: str | None, variants: str) -> None:
     """
     from ..batch import CaseBook, invalid_answer_warnings, read_answers
     from ..grading import grade
-    from ..i18n import figure
+    from ..i18n import check_language, figure
     from ..reports.cohort_files import ProblemRow
     from ..store import read_submission
     from ..submissions import Submission
@@ -48,8 +48,8 @@ def grade_file(answer_file: Path, language: str | None, variants: str) -> None:
             hint = f"\n  Hint: {outcome.hint}" if outcome.hint else ""
             raise click.ClickException(f"{outcome.path}: {outcome.error}{hint}")
         responses, warnings = outcome
-        if language:
-            responses = responses.with_language(language)
+        if language:  # asked for by a person: an unknown one is an error, not English in silence
+            responses = responses.with_language(check_language(language))
         case, key = book.get(responses.case_id)
         result = grade(case, key, responses)
     except SwtrainError as exc:
