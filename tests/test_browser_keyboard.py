@@ -7,8 +7,10 @@ infant-heart-family (ecomap). The test presses only Tab, Shift+Tab, the arrow
 keys (in drop-downs), Space and Enter, and types what a trainee writes: it moves the focus
 one Tab at a time towards the control a trainee would choose, checks that the
 focused control shows a focus ring, and answers each exercise with the key's
-answer. Then it reads the answer file and checks that every answer was saved
-as given. Screenshots of each page go to test-artifacts/.
+answer. Moving an ordering's item keeps the focus on that item's button, so
+Enter pressed again moves it on; a scenario's decision leaves the focus on the
+next scene's choices. Then it reads the answer file and checks that every
+answer was saved as given. Screenshots of each page go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -157,7 +159,6 @@ def open_case(page: Page, app: AppServer, budget: Budget, case: Case, notebook: 
 
     page.goto(app.url(f"voila/render/{notebook}?case_id={case.id}&language={language}"), timeout=budget.ms(60))
     expect(page.locator(".swtrain-exercise")).to_have_count(len(case.exercises), timeout=budget.ms(90))
-    page.locator("body").focus()
 
 
 def scope(exercise_id: str) -> str:

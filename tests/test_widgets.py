@@ -114,7 +114,7 @@ def test_numeric_parses_and_refuses_non_numbers(mini_case: Case) -> None:
     assert calls.calls == [("total", 12.0)]
     widget.text.value = "twelve"
     assert len(calls.calls) == 1
-    assert "is not a number; nothing was saved." in widget.status.value
+    assert "“twelve” is not a number; nothing was saved." in widget.status.value
     assert "<td style='text-align:right;padding:2px 4px'>1</td>" in widget.prompt.value  # variant 0 is shown 1 and 2
 
 

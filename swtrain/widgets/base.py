@@ -28,7 +28,8 @@ from ..models import AnswerValue, Case, ExerciseGrade
 # sentences, so they wrap; so do the labels of toggle buttons (categories,
 # rating scales, chart choices), which wrap onto more rows at 800 px.
 # A chosen toggle is told from the others by more than colour: dark fill, bold
-# text and a tick (white on #1e3a8a is 10:1). Every control shows a 3 px focus
+# text and a tick (white on #1e3a8a is 10:1); the tick is decoration, so `/ ''`
+# keeps it out of the button's accessible name. Every control shows a 3 px focus
 # ring when reached with the keyboard (ipywidgets draws 1 px, or none).
 WIDGET_CSS = (
     "<style>"
@@ -49,7 +50,7 @@ WIDGET_CSS = (
     "border-color:#1d4ed8}"
     ".swtrain-toggles .jupyter-button.mod-active,.swtrain-toggle.jupyter-button.mod-active{background:#1e3a8a;"
     "color:#fff;font-weight:700;border:2px solid #0f172a}"
-    ".swtrain-toggles .jupyter-button.mod-active::before{content:'\\2713\\00a0'}"
+    ".swtrain-toggles .jupyter-button.mod-active::before{content:'\\2713\\00a0' / ''}"
     ".jupyter-widgets :is(button,input,select,textarea):focus-visible,"
     ".swtrain-exercise :is(button,input,select,textarea):focus-visible"
     "{outline:3px solid #1d4ed8 !important;outline-offset:2px}"

@@ -48,7 +48,7 @@ class NumericWidget(ExerciseWidget[Numeric]):
             return
         number = parse_number(change["new"])
         if number is None:
-            warning = self.msg("{text!r} is not a number; nothing was saved.", text=change["new"])
+            warning = self.msg("“{text}” is not a number; nothing was saved.", text=change["new"])
             self.status.value = f'<span style="color:#b91c1c">{escape(warning)}</span>'
             return
         self._answer(number)

@@ -158,7 +158,7 @@ class ScreeningWidget(ExerciseWidget[Screening]):
     def _changed(self, change: dict[str, Any]) -> None:
         self._show_safety()
         if change["owner"] is self.total and self.total.value.strip() and parse_number(self.total.value) is None:
-            error = self.msg("{text!r} is not a number; nothing was saved.", text=self.total.value)
+            error = self.msg("“{text}” is not a number; nothing was saved.", text=self.total.value)
             self.status.value = f'<span style="color:#b91c1c">{escape(error)}</span>'
             return
         self._answer(self.value)
