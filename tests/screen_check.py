@@ -263,12 +263,15 @@ def _axe_script() -> str:
     return str(Axe().axe_script)
 
 
-def axe_violations(page: Page, scope: str | None = None) -> list[AxeViolation]:
-    """axe-core's WCAG 2.x A and AA violations of impact serious or critical, in `scope` (default: the page)."""
+def axe_violations(page: Page, scope: str | dict[str, Any] | None = None) -> list[AxeViolation]:
+    """axe-core's WCAG 2.x A and AA violations of impact serious or critical.
+
+    `scope`: a CSS selector, or an axe context ({"include": [...], "exclude": [...]}); None: the whole page.
+    """
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_script())
     options = {"runOnly": {"type": "tag", "values": list(AXE_TAGS)}, "resultTypes": ["violations"]}
-    context = {"include": [scope]} if scope else None
+    context = {"include": [[scope]]} if isinstance(scope, str) else scope
     results = page.evaluate(
         "([context, options]) => context ? axe.run(context, options) : axe.run(document, options)", [context, options]
     )

@@ -35,11 +35,13 @@ def findings_markdown(results: list[PageResult], seconds: float) -> str:
     axe_counts: dict[str, Counter[str]] = defaultdict(Counter)
     axe_pages: dict[str, Counter[str]] = defaultdict(Counter)
     axe_examples: dict[str, list[str]] = defaultdict(list)
-    errors = []
+    errors, retried = [], []
     for result in results:
         kind = result.spec.kind
         if result.error:
             errors.append(f"- {result.spec.name}: {result.error}")
+        if result.retried:
+            retried.append(f"- {result.spec.name}: {result.retried}")
         rules_here = set()
         for finding, widths in result.distinct_findings():
             counts[finding.rule][kind] += 1
@@ -85,4 +87,6 @@ def findings_markdown(results: list[PageResult], seconds: float) -> str:
         lines += [f"### {name}", "", *axe_examples[name], ""]
     if errors:
         lines += ["## Pages that did not load or show an error", "", *errors, ""]
+    if retried:
+        lines += ["## Pages opened a second time (the first try was not complete)", "", *retried, ""]
     return "\n".join(lines)

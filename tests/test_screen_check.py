@@ -125,6 +125,7 @@ def test_axe_is_scoped_to_the_given_element(page: Page) -> None:
     )
     assert [v.rule for v in axe_violations(page)] == ["image-alt"]
     assert axe_violations(page, "#notebook") == []
+    assert axe_violations(page, {"include": [["body"]], "exclude": [["#chrome"]]}) == []
 
 
 # --- the text rules without a browser ---------------------------------------------------------------

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ SPECS = page_specs()
 ARTIFACTS = ROOT / "test-artifacts" / "screens"
 SERVER_SECONDS = 120
 REPORT_SECONDS = 300
+KEEP_RUNS = 2  # earlier runs' folders are kept for comparison; older ones are removed
 # JupyterLab lays out every cell, not only those in view, so text and boxes below the fold are measured too.
 LAB_SETTINGS = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
 
@@ -111,12 +113,18 @@ def screen_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     from playwright.sync_api import sync_playwright
 
     specs = selected_specs(request)
+    for old in sorted(ARTIFACTS.glob("20*"))[:-KEEP_RUNS]:  # a run's screenshots take tens of MB
+        shutil.rmtree(old, ignore_errors=True)
     folder = ARTIFACTS / time.strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     say(request, f"\nscreen check: {len(specs)} pages; screenshots and findings in {folder}")
     work = tmp_path_factory.mktemp("screens")
     site: Site = build_site(work)
+    # The exports run before the servers start: two more kernels beside Voilà's and JupyterLab's slow the first
+    # pages down (Voilà then drops a cell's output on a two-core machine).
     exports = export_cohort_reports(site, work) if any(s.kind == "cohort-report" for s in specs) else []
+    for process in exports:
+        process.wait(timeout=REPORT_SECONDS)
     exercises = {case_id: len(load_case(case_id).exercises) for case_id in case_ids()}
     budget = Budget(SERVER_SECONDS)
     with stopping() as servers:
