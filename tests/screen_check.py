@@ -20,7 +20,13 @@ here, in Python:
   - a one-word id counts in a Chinese page wherever it shows as a Latin
     token that the case's Chinese text does not itself use, and in any page
     where it is the whole text of a box, perhaps with a colon (a chart
-    title or a map node reading `referral:`).
+    title or a map node reading `referral:`), unless the author wrote that
+    very text in the page's language (a unit "sessions" beside a column
+    named `sessions`);
+  - in a Chinese page, a token inside a Latin sentence is English prose:
+    it counts only if it is a slug that English does not use as a word;
+  - a token in a file's name (`t001/child-in-crisis.json`) is no id: an
+    instructor needs the name to find the file.
   Text in attributes, in hidden elements and in code the trainee cannot see
   is never read; code that shows (a collapsed cell's first line) is text.
 - cut-off: text that its box cuts off: a text line that reaches outside an
@@ -109,6 +115,8 @@ class TextRules:
     allowed_latin: tuple[str, ...] = ()
     #: the English words, for English prose in a Chinese page (the same as `words` in an English page)
     english_words: frozenset[str] = frozenset()
+    #: whole texts the case's author wrote in the page's language (a unit "sessions" may equal a column name)
+    phrases: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,7 @@ _MARKDOWN = [
 ]
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*(?![A-Za-z0-9_])")
 _SLUG_MARK = re.compile(r"[-_0-9]")
+_FILE_SUFFIX = re.compile(r"\.[A-Za-z]{2,5}\b")
 _DECIMALS = re.compile(r"(?<![\d.])\d+\.\d{3,}(?![\d.])")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 # Between two words of one Latin run: spaces, digits and ASCII punctuation, nothing else.
@@ -160,7 +169,7 @@ def markdown_findings(block: Block) -> Iterator[Finding]:
 
 def id_findings(block: Block, rules: TextRules) -> Iterator[Finding]:
     whole = re.sub(r"[:：]\s*$", "", block.text.strip())
-    if whole in rules.ids and not _SLUG_MARK.search(whole):
+    if whole in rules.ids and not _SLUG_MARK.search(whole) and whole not in rules.phrases:
         yield Finding("internal-id", f"{whole} (the whole text of a box)", block.where)
         return
     # In a Chinese page a token inside a Latin sentence is English prose (the latin-in-chinese rule's), judged
@@ -171,6 +180,8 @@ def id_findings(block: Block, rules: TextRules) -> Iterator[Finding]:
         token = found.group(0)
         if token not in rules.ids or token in reported or token.isdigit():
             continue
+        if block.text[found.start() - 1 : found.start()] == "/" or _FILE_SUFFIX.match(block.text, found.end()):
+            continue  # a file's name, such as t001/child-in-crisis.json: an instructor needs it to find the file
         in_sentence = rules.language == "zh" and any(s <= found.start() < e for s, e in sentences)
         is_slug = bool(_SLUG_MARK.search(token))
         if in_sentence:
@@ -391,6 +402,7 @@ def case_rules(case_dir: Path, language: str) -> TextRules:
         words=words_of([*own, *interface_texts(language)]),
         allowed_latin=tuple(sorted({*names, *instrument_phrases()}, key=len, reverse=True)),
         english_words=words_of([*english, *interface_texts("en")]),
+        phrases=frozenset(t.strip() for t in own),
     )
 
 

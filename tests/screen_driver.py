@@ -38,7 +38,7 @@ PAGE_SECONDS = 150.0  # one try at a page, from opening it to complete; a normal
 TRIES = 2  # a page that is not complete is opened once more (Voilà drops a cell's output on a busy machine)
 WINDOW_HEIGHT = 900
 MAX_HEIGHT = 30000  # the tallest window chromium is asked for (a whole page fits under it)
-SHOT_QUALITY = 70  # JPEG: a tall page's PNG is 2 MB and slow to encode; text stays readable
+SHOT_QUALITY = 55  # JPEG: a tall page's PNG is 2 MB and slow to encode; text stays readable at 55
 # axe-core runs once a page, in the wide window, to keep the run short: its rules read markup, names, roles and
 # colours, which do not change with the width; what the narrow window does to the layout is the screen rules' job.
 # SCREEN_AXE_WIDTHS=1280,800 runs it at both.

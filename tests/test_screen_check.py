@@ -4,7 +4,8 @@ Fixtures are tests/data/screens/<rule>-fail|pass-<what>.html. A fail page
 must show findings of its rule and of no other rule; a pass page must show no
 finding at all. The page's <html> says what the rules need to know:
 `lang` (en or zh), `data-ids` (the case's ids), `data-words` (the ids the
-page's language uses as words), `data-names` (people's Latin names) and
+page's language uses as words), `data-phrases` (texts the author wrote,
+separated by |), `data-names` (people's Latin names) and
 `data-scrollers` (the page's main scrolling box). axe-<fail|pass>-<rule id>
 pages are checked by axe-core: a fail page breaks that axe rule (impact
 serious or critical), a pass page breaks none. Pages are checked at 800 px
@@ -81,6 +82,7 @@ def fixture_rules(meta: dict[str, Any]) -> TextRules:
         words=words,
         allowed_latin=(*([meta["names"]] if meta.get("names") else []), *instrument_phrases()),
         english_words=words,
+        phrases=frozenset(meta.get("phrases", "").split("|")) - {""},
     )
 
 

@@ -69,6 +69,7 @@ def cohort_rules(language: str) -> TextRules:
         words=course.words.union(*(r.words for r in each)),
         allowed_latin=tuple(sorted({p for r in each for p in r.allowed_latin}, key=len, reverse=True)),
         english_words=course.english_words.union(*(r.english_words for r in each)),
+        phrases=course.phrases.union(*(r.phrases for r in each)),
     )
 
 
