@@ -18,7 +18,11 @@ One JupyterLab server, one Voilà server and one browser serve the whole run;
 the pages load three at a time. Only the pages of the selected tests are
 loaded (`-k app-child-in-crisis-zh` checks those few). A full-page screenshot
 of every page at every width, findings.json and findings.md go under
-test-artifacts/screens/<run>/, printed at the start.
+test-artifacts/screens/<run>/, printed at the start; the last two runs'
+folders are kept. SCREEN_TABS="lab=2,web=2" sets the tabs per lane and
+SCREEN_AXE_WIDTHS=1280,800 runs axe-core at both widths (default 1280).
+A page that is not complete after 150 s is opened once more; findings.md
+lists such pages.
 """
 
 from __future__ import annotations
