@@ -173,11 +173,14 @@ def copy_notebooks(source: Path, target: Path) -> Path:
     return target
 
 
-def start_lab(root: Path, work: Path) -> LabServer:
-    """Start JupyterLab serving `root` on 127.0.0.1 with a random token; its output goes to `work/jupyterlab.log`."""
+def start_lab(root: Path, work: Path, overrides: dict[str, Any] | None = None) -> LabServer:
+    """Start JupyterLab serving `root` on 127.0.0.1 with a random token; its output goes to `work/jupyterlab.log`.
+
+    `overrides` adds to JupyterLab's settings (plugin id -> settings), as an overrides.json does.
+    """
     settings = work / "lab-settings"
     settings.mkdir(parents=True, exist_ok=True)
-    (settings / "overrides.json").write_text(json.dumps(LAB_OVERRIDES), encoding="utf-8")
+    (settings / "overrides.json").write_text(json.dumps({**LAB_OVERRIDES, **(overrides or {})}), encoding="utf-8")
     port = free_port()
     token = secrets.token_hex(24)
     log = work / "jupyterlab.log"
