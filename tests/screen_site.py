@@ -14,9 +14,8 @@ set them (the app's own route needs none for practice mode: its address picks
 case and language), and the graded cohort: the same answer files plus a demo
 cohort per case, graded by `swtrain grade`.
 
-The cohort report is exported as README-free as it can be today: papermill
-runs notebooks/instructor/grade_cohort.ipynb and nbconvert --no-input turns it
-into HTML.
+The cohort report is exported by `swtrain report`, the command the README gives
+instructors.
 """
 
 from __future__ import annotations
@@ -177,22 +176,22 @@ def build_site(work: Path) -> Site:
 
 
 def export_cohort_reports(site: Site, work: Path) -> list[subprocess.Popen[bytes]]:
-    """Start exporting the cohort report in each language (papermill, then nbconvert --no-input), in the background.
+    """Start exporting the cohort report in each language with `swtrain report`, the README's command, in the
+    background.
 
     The processes run while the browser checks other pages; wait for them before loading the reports.
     """
     site.reports.mkdir(parents=True, exist_ok=True)
+    swtrain = Path(sys.executable).with_name("swtrain")
     started = []
     for language in LANGUAGES:
-        executed = site.reports / f"cohort-report-{language}.ipynb"
         log = (site.reports / f"cohort-report-{language}.log").open("wb")
-        script = (
-            f'"{sys.executable}" -m papermill --no-progress-bar -k python3 '
-            f'"{ROOT / "notebooks" / "instructor" / "grade_cohort.ipynb"}" "{executed}" '
-            f'-p submissions_dir "{work / "submissions"}" -p out_dir "{work / f"report-graded-{language}"}" '
-            f"-p language {language} && "
-            f'"{sys.executable}" -m jupyter nbconvert --to html --no-input "{executed}"'
-        )
-        started.append(subprocess.Popen(["bash", "-c", script], stdout=log, stderr=subprocess.STDOUT, cwd=work))
+        command = [
+            str(swtrain), "report", str(work / "submissions"),
+            "--out", str(site.cohort_report(PageSpec("cohort-report", language))),
+            "--graded", str(work / f"report-graded-{language}"),
+            "--language", language,
+        ]  # fmt: skip
+        started.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=work))
         log.close()
     return started
