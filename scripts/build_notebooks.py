@@ -19,7 +19,9 @@ from swtrain.models import Module
 ROOT = Path(__file__).resolve().parent.parent
 HIDDEN = {"jupyter": {"source_hidden": True}, "tags": ["hide-input"]}
 
+# JupyterLab shows a folded cell's first line: a short one (no case id, no horizontal scrollbar at 800 px).
 PARAMETERS = """\
+# parameters
 case_id: str = "child-in-crisis"  # which case of this module: a folder under casedata/
 trainee_id: str = "demo"  # whose answers to load and save
 language: str = ""  # "en" or "zh"; "": the trainee's last choice, else English (they can switch in the notebook)
@@ -59,11 +61,15 @@ def code(source: str, *tags: str) -> nbformat.NotebookNode:
 
 # JupyterLab opens a notebook with nothing run; this says what to do first (the app runs everything itself).
 START = (
+    '<div class="swtrain-start" lang="en">\n\n'
     "> **▶ Start here:** choose **Run → Run All Cells** in the menu bar. The case and its exercises then appear "
-    "below, in English or Chinese (switch with the Language buttons); every answer is saved as you give it.\n>\n"
+    "below, in English or Chinese (switch with the Language buttons); every answer is saved as you give it.\n\n"
+    '</div>\n<div class="swtrain-start" lang="zh-Hans">\n\n'
     "> **▶ 从这里开始：** 在菜单栏中选择 **Run → Run All Cells**（中文界面为 **运行 → 运行所有单元格**）。"
-    "案例与练习随即显示在下方，可用“语言”按钮切换中英文；每个答案作答后都会自动保存。"
+    "案例与练习随即显示在下方，可用“语言”按钮切换中英文；每个答案作答后都会自动保存。\n\n"
+    "</div>"
 )
+# Once run, the notebook shows the cue's half in the trainee's language only (swtrain.notebook.start_cue_style).
 
 
 def module_notebook(module: Module, default_case: str, responses_dir: str = "responses") -> nbformat.NotebookNode:
@@ -73,7 +79,6 @@ def module_notebook(module: Module, default_case: str, responses_dir: str = "res
     notebook in cases/ saves to the same answer files as its module notebook.
     """
     nb = course_notebook()
-    intro = module.introduction or module.description
     parameters = PARAMETERS.replace('"child-in-crisis"', f'"{default_case}"').replace(
         'responses_dir: str = "responses"', f'responses_dir: str = "{responses_dir}"'
     )
@@ -81,12 +86,8 @@ def module_notebook(module: Module, default_case: str, responses_dir: str = "res
         lab_only(new_markdown_cell(START)),
         code(parameters, "parameters"),
         code(SETUP),
-        *in_each_language(f"## {module.title.en}\n\n{intro.en}", f"## {module.title.get('zh')}\n\n{intro.get('zh')}"),
+        # the module's introduction and the exercises' heading come in the trainee's language from these calls
         code("session.show_case()"),
-        *in_each_language(
-            "## Exercises\n\nAnswer in the widgets below; every answer is saved as you go.",
-            "## 练习\n\n请在下方的控件中作答；每个答案都会随时自动保存。",
-        ),
         code("session.show_exercises()"),
         code("session.show_summary()"),
     ]
@@ -202,7 +203,7 @@ def review_notebook() -> nbformat.NotebookNode:
         "from pathlib import Path\n\n"
         "from IPython.display import HTML, display\n\n"
         "from swtrain.render import error_box\n"
-        "from swtrain.notebook import review_panel\n\n"
+        "from swtrain.review_queue import review_panel\n\n"
         "if Path(submissions_dir).exists():\n"
         "    panel = review_panel(submissions_dir, out_dir, reviewer, language)\n"
         "    display(panel.box)\n"

@@ -58,6 +58,15 @@ HIDDEN_FROM_TRAINEES = {"instructor", "cases", "responses", "submissions", "grad
 CELL_ERROR_INSTRUCTION = "The box above says what to fix. 请按上方提示修改。"
 
 
+#: Voilà's settings for the app: no code, no traceback, a cell's error explained in both languages. JupyterHub's
+#: single-user servers get the same (deploy/jupyterhub/jupyterhub_config.py).
+VOILA_SETTINGS = (
+    "--VoilaConfiguration.show_tracebacks=False",
+    "--VoilaConfiguration.strip_sources=True",
+    f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_INSTRUCTION}",
+)
+
+
 class AppParameters(NamedTuple):
     """What a module notebook opens in the app: which case, for whom, in which language."""
 
@@ -276,11 +285,9 @@ def voila_command(notebooks: Path, port: int) -> list[str]:
         "--Voila.ip=127.0.0.1",
         f"--Voila.port={port}",
         "--Voila.port_retries=0",
-        "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.strip_sources=True",
+        *VOILA_SETTINGS,
         # the tree page lists trainee notebooks only; answers and instructor material are not listed
         *(f"--LargeFileManager.hide_globs={name}" for name in sorted(HIDDEN_FROM_TRAINEES)),
-        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR_INSTRUCTION}",
     ]
 
 

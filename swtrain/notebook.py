@@ -189,7 +189,10 @@ class CaseSession:
 
     def show_header(self) -> None:
         """Title, summary, content note, the language switch and what this mode means."""
-        self._show(self._header_widgets, lambda: render.case_header(self.case, self.msg) + self._mode_note_html())
+        self._show(self._header_widgets, self._header_html)
+
+    def _header_html(self) -> str:
+        return render.case_header(self.case, self.msg) + self._mode_note_html() + render.start_cue_style(self.msg)
 
     def _mode_note_html(self) -> str:
         msg = self.msg
@@ -211,7 +214,7 @@ class CaseSession:
         )
         switch.add_class("swtrain-language")
         switch.observe(lambda change: self.set_language(change["new"]), names="value")
-        html = render.case_header(self.case, self.msg) + self._mode_note_html()
+        html = self._header_html()
         from .app import back_link_html, in_app
 
         # in the app, the way back to the course index, in the language now chosen
@@ -232,8 +235,16 @@ class CaseSession:
         table = table_html(self.case, section.table, self.msg.language) if section.table else ""
         return table + (self._draw(section.chart) if section.chart else "")
 
+    def _module_intro_html(self) -> str:
+        """The module's title and introduction in the session's language ('' if the module is not listed)."""
+        from .cases import load_modules
+
+        module = next((m for m in load_modules() if m.id == self.case.module), None)
+        return render.module_intro(module, self.msg) if module is not None else ""
+
     def _case_html(self) -> str:
-        parts = [render.section(s, self.msg, self._section_figures(s)) for s in self.case.sections]
+        parts = [self._module_intro_html()]
+        parts.extend(render.section(s, self.msg, self._section_figures(s)) for s in self.case.sections)
         if self.case.people:
             parts.append(render.people(self.case, self.msg))
         if self.case.timeline:
@@ -270,7 +281,8 @@ class CaseSession:
             if saved is not None:  # rebuilt (a new language, a new kernel): still says when it was saved
                 widget.show_saved(saved.changed_at)
             self.exercise_widgets[exercise.id] = widget
-        return [self._note_box(), *(w.box for w in self.exercise_widgets.values())]
+        heading = _html_widget(render.exercises_heading(self.msg, answering=True))
+        return [heading, self._note_box(), *(w.box for w in self.exercise_widgets.values())]
 
     def _note_box(self) -> Any:
         """The note that other windows saved answers, with the button that shows them (hidden until needed)."""
@@ -286,7 +298,7 @@ class CaseSession:
 
     def _feedback_html(self) -> str:
         graded = self.grade()
-        parts = []
+        parts = [render.exercises_heading(self.msg, answering=False)]
         for number, (exercise, result) in enumerate(zip(self.case.exercises, graded.exercises, strict=True), start=1):
             answer = render.answer_text(exercise, self.responses.value(exercise.id), self.msg)
             figure = self._draw(exercise.chart) if exercise.chart else ""
@@ -378,18 +390,3 @@ def show_errors_readably(language: str | None = None) -> None:
         return [f"{etype.__name__}: {value}"]
 
     shell.set_custom_exc((SwtrainError,), handler)
-
-
-def review_panel(
-    submissions_dir: str | Path, out_dir: str | Path, reviewer: str, language: str = "en", casedata: Path | None = None
-) -> Any:
-    """The review widget over `submissions_dir`, each review saved at once to `out_dir/reviews/<reviewer>.json`."""
-    from .review_queue import review_queue
-    from .reviews import ReviewStore
-    from .widgets.review import ReviewPanel
-
-    store = ReviewStore(Path(out_dir) / "reviews")
-    queue = review_queue(Path(submissions_dir), casedata)
-    return ReviewPanel(
-        queue, store.load(reviewer).reviews, lambda review: store.record(reviewer, review), reviewer, language
-    )

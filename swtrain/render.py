@@ -15,7 +15,7 @@ from .fields import Text
 from .grading import is_blank
 from .i18n import Messages, figure, plural
 from .markdown_text import to_html
-from .models import Case, Exercise, ExerciseGrade, Grade, Interview, Section
+from .models import Case, Exercise, ExerciseGrade, Grade, Interview, Module, Section
 
 STYLE = {
     "note": "border-left:4px solid #b45309;background:#fff7ed;padding:6px 10px;margin:6px 0;color:#7c2d12",
@@ -61,6 +61,29 @@ def case_header(case: Case, msg: Messages) -> str:
         f'<div class="swtrain-case-header"><h2>{escape(case.title.get(lang))}</h2>'
         f"{markdown(case.summary.get(lang))}{models_line}{content_note(case.content_note, msg)}</div>"
     )
+
+
+def start_cue_style(msg: Messages) -> str:
+    """Once a module notebook has run, JupyterLab shows its "Start here" cue (written in both languages, each
+    half marked with its `lang`) in the session's language only."""
+    return f"<style>.swtrain-start:not(:lang({msg.language})) {{ display: none; }}</style>"
+
+
+def module_intro(module: Module, msg: Messages) -> str:
+    """The module's title and introduction (its description when it has none), above the case material."""
+    intro = module.introduction or module.description
+    return (
+        f'<div class="swtrain-module-intro"><h2>{escape(module.title.get(msg.language))}</h2>'
+        f"{markdown(intro.get(msg.language))}</div>"
+    )
+
+
+def exercises_heading(msg: Messages, answering: bool) -> str:
+    """The heading above the exercises; `answering`: with what to do in them (not on a feedback page)."""
+    title = msg("Exercises")
+    what_to_do = msg("Answer in the widgets below; every answer is saved as you go.")
+    line = f"<p>{escape(what_to_do)}</p>" if answering else ""
+    return f'<div class="swtrain-exercises-heading"><h2>{escape(title)}</h2>{line}</div>'
 
 
 def section(sec: Section, msg: Messages, figures: str = "") -> str:

@@ -66,3 +66,17 @@ def review_queue(submissions: Path, casedata: Path | None = None) -> list[Review
                     )
                 )
     return sorted(queue, key=lambda i: i.target)
+
+
+def review_panel(
+    submissions_dir: str | Path, out_dir: str | Path, reviewer: str, language: str = "en", casedata: Path | None = None
+) -> Any:
+    """The review widget over `submissions_dir`, each review saved at once to `out_dir/reviews/<reviewer>.json`."""
+    from .reviews import ReviewStore
+    from .widgets.review import ReviewPanel
+
+    store = ReviewStore(Path(out_dir) / "reviews")
+    queue = review_queue(Path(submissions_dir), casedata)
+    return ReviewPanel(
+        queue, store.load(reviewer).reviews, lambda review: store.record(reviewer, review), reviewer, language
+    )

@@ -293,8 +293,9 @@ def test_every_case_is_one_click_from_the_app_index_and_the_language_sticks(
     require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    from swtrain.cases import cases_by_module
+    from swtrain.cases import cases_by_module, load_modules
 
+    module_titles = {m.id: m.title for m in load_modules()}
     budget.end += 300  # nine case pages, each a kernel of its own
     every_case = sorted((case for cases in cases_by_module().values() for case in cases), key=lambda c: c.id)
     app: AppServer = start_servers("app")
@@ -324,7 +325,8 @@ def test_every_case_is_one_click_from_the_app_index_and_the_language_sticks(
                 assert f"case_id={case.id}" in page.url
                 assert_no_code_and_no_traceback(page)
                 expect(page.locator(".celltag_lab-only")).to_be_hidden()  # JupyterLab's "Run All" cue
-                expect(page.locator(".celltag_lang-zh").first).to_be_hidden()  # one language on a page
+                # one language on a page: the module's introduction too
+                expect(page.locator(".swtrain-module-intro h2")).to_have_text(module_titles[case.module].en)
                 assert page.evaluate("() => document.querySelector('#rendered_cells').scrollTop") == 0
 
             # --- the last case: answer one exercise, switch to Chinese, reload ------------------------------
@@ -343,8 +345,8 @@ def test_every_case_is_one_click_from_the_app_index_and_the_language_sticks(
             page.reload(timeout=budget.ms(60))
             expect(page.locator(".swtrain-case-header h2")).to_have_text(case.title.zh, timeout=budget.ms(90))
             wait_for_case(page, budget, len(case.exercises))
-            expect(page.locator(".celltag_lang-en").first).to_be_hidden()
-            expect(page.locator(".celltag_lang-zh").first).to_be_visible()
+            expect(page.locator(".swtrain-module-intro h2")).to_have_text(module_titles[case.module].get("zh"))
+            expect(page.locator(".swtrain-exercises-heading h2")).to_have_text("练习")
 
             # --- check all: what is still unanswered, each a link to its exercise ----------------------------
             page.get_by_role("button", name="检查我的全部答案").click()

@@ -6,7 +6,8 @@ from npm and a local-process spawner; each trainee logs in with a password and
 starts their server; the course is copied into each home as nbgitpuller would;
 the module notebook runs cell by cell in a kernel of each trainee's server,
 through the proxy, and answers as the widgets do; then `swtrain collect` reads
-both homes and `swtrain grade` grades both trainees.
+both homes and `swtrain grade` grades both trainees. Each trainee's landing
+page is the course index in the app (Voilà in their server), with their progress.
 
 Run by hand without configurable-http-proxy or node the test is skipped; with CI set it fails.
 """
@@ -19,6 +20,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import nbformat
@@ -26,6 +28,8 @@ import pytest
 from click.testing import CliRunner
 from traitlets.config.loader import PyFileConfigLoader
 
+from swtrain.app import VOILA_SETTINGS
+from swtrain.cases import load_case
 from swtrain.cli import main
 
 from .browser_support import Budget, running_in_ci
@@ -43,7 +47,13 @@ def test_the_deployment_config_loads_and_opens_the_course_index(monkeypatch: pyt
     monkeypatch.setenv("SWTRAIN_HUB_ROOT", "/srv/hub-test")
     monkeypatch.setenv("SWTRAIN_HUB_INSTRUCTORS", "lee, wang")
     config = PyFileConfigLoader(DEPLOY_CONFIG.name, path=str(DEPLOY_CONFIG.parent)).load_config()
-    assert config.Spawner.default_url == "/lab/tree/course/notebooks/index.ipynb"
+    # Trainees land on the app (Voilà, set as `swtrain serve` sets it); instructors on JupyterLab.
+    assert config.Spawner.default_url == "/voila/render/course/notebooks/index.ipynb"
+    assert tuple(config.Spawner.args) == VOILA_SETTINGS
+    for admin, landing in ((False, config.Spawner.default_url), (True, "/lab/tree/course/notebooks/index.ipynb")):
+        spawner = SimpleNamespace(user=SimpleNamespace(admin=admin), default_url="")
+        config.Spawner.pre_spawn_hook(spawner)
+        assert spawner.default_url == landing
     assert config.Authenticator.admin_users == {"lee", "wang"}
     assert config.JupyterHub.db_url == "sqlite:////srv/hub-test/jupyterhub.sqlite"
     assert config.JupyterHub.admin_access is False
@@ -155,6 +165,14 @@ def test_two_trainees_work_on_a_real_hub_and_the_instructor_collects_and_grades_
         saved = homes / user / "course" / "notebooks" / "responses" / user / f"{CASE_ID}.json"
         answers = json.loads(saved.read_text(encoding="utf-8"))
         assert answers["trainee_id"] == user and answers["answers"]["first-priority"]["value"] == TRAINEES[user]
+    # The trainee's landing page is the app: the course index as text and links, with their progress, no code.
+    exercises = len(load_case(CASE_ID).exercises)
+    for user in TRAINEES:
+        landing = log_in(server, user, PASSWORD).get(f"{server.url}/user/{user}/", timeout=60)
+        assert landing.status_code == 200 and "/voila/render/course/notebooks/index.ipynb" in landing.url
+        assert f"2 of {exercises} answered" in landing.text, landing.text[-3000:]
+        assert f'href="crisis_intervention.ipynb?case_id={CASE_ID}' in landing.text
+        assert "import swtrain" not in landing.text and "jp-InputArea" not in landing.text
     for user in TRAINEES:
         server.api("DELETE", f"hub/api/users/{user}/server", expect=204)
 

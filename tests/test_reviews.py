@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from swtrain.cohort import grade_cohort
-from swtrain.notebook import review_panel
-from swtrain.review_queue import review_queue
+from swtrain.review_queue import review_panel, review_queue
 from swtrain.reviews import Review, ReviewStore
 from swtrain.store import FileStore
 from swtrain.widgets.review import ReviewPanel

@@ -53,8 +53,27 @@ c.JupyterHub.admin_access = False
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(venv / "bin" / "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = "~"
-# Trainees land on the course's index; until the course is pulled the link in README.md does it.
-c.Spawner.default_url = f"/lab/tree/{course_dir}/notebooks/index.ipynb"
+# Trainees land on the course as the web app: Voilà, inside their own server, sends text and widgets only
+# (no code cell, no traceback), as `swtrain serve` does. Instructors (admin users) land on JupyterLab, where
+# the instructor notebooks are. Until the course is pulled, the nbgitpuller link in README.md does it.
+TRAINEE_URL = f"/voila/render/{course_dir}/notebooks/index.ipynb"
+INSTRUCTOR_URL = f"/lab/tree/{course_dir}/notebooks/index.ipynb"
+c.Spawner.default_url = TRAINEE_URL
+# Voilà's settings for the app, the same as `swtrain serve` gives it (swtrain/app.py, VOILA_SETTINGS; a test
+# keeps the two alike).
+c.Spawner.args = [
+    "--VoilaConfiguration.show_tracebacks=False",
+    "--VoilaConfiguration.strip_sources=True",
+    "--VoilaExecutor.cell_error_instruction=The box above says what to fix. 请按上方提示修改。",
+]
+
+
+def landing_page(spawner):  # type: ignore[no-untyped-def]
+    """Instructors open JupyterLab; everyone else the app."""
+    spawner.default_url = INSTRUCTOR_URL if spawner.user.admin else TRAINEE_URL
+
+
+c.Spawner.pre_spawn_hook = landing_page
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 60
 c.Spawner.mem_limit = "1G"  # enforced by container spawners (Kubernetes); advisory for local processes

@@ -3,7 +3,7 @@
 It shows the exercise, the trainee's answer and the rubric, takes a level (the
 criterion's levels, each with its descriptor; a number where a criterion has
 no levels) and a comment per criterion, and hands each review to `on_review` (which saves
-it: swtrain.notebook.review_panel wires it to the reviewer's file), so
+it: swtrain.review_queue.review_panel wires it to the reviewer's file), so
 reopening resumes at the first answer this reviewer has not scored. Like the
 answer widgets, it touches no file.
 """
