@@ -334,9 +334,9 @@ class CaseSession:
         button = w.Button(
             description=self.msg("Check all my answers"),
             icon="check",
-            button_style="info",
             layout=w.Layout(width="auto"),
         )
+        button.add_class("swtrain-primary")
         button.on_click(lambda _b: self._check_all(result))
         return [button, result]
 

@@ -376,12 +376,17 @@ def words_of(texts: Iterable[str]) -> frozenset[str]:
 
 @cache
 def instrument_phrases() -> tuple[str, ...]:
-    """Every instrument's English name and citation: a Chinese page may show them as they are."""
+    """Every instrument's English name, citation and the names in its Chinese notices: a Chinese page may show
+    them as they are."""
     phrases: list[str] = []
     for path in sorted(INSTRUMENTS.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         phrases.extend(str(data[k]["en"] if isinstance(data.get(k), dict) else data.get(k, "")) for k in ("name",))
         phrases.append(" ".join(str(data.get("citation", "")).split()))
+        # the Chinese licence notices name the authors and the copyright holder in Latin script, as they are
+        zh = list(_texts_in(data, "zh"))
+        runs = (text[start:end] for text in zh for start, end, count in latin_runs(text) if count > 1)
+        phrases.extend(run for run in runs if all(w[0].isupper() for w in _LATIN_WORD.findall(run)))
     return tuple(p for p in phrases if p)
 
 

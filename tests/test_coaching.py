@@ -23,8 +23,7 @@ from swtrain.exercises.free_text import FreeTextKey
 from swtrain.fields import Criterion
 from swtrain.grading import grade
 from swtrain.i18n import messages
-from swtrain.review_queue import review_panel
-from swtrain.review_queue import review_queue
+from swtrain.review_queue import review_panel, review_queue
 from swtrain.store import FileStore
 
 from .conftest import MINI_ROOT, answers

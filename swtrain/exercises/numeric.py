@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 
 from ..errors import AnswerInvalid, Problem, SwtrainError
 from ..fields import DataStat, Frozen, Text
+from ..i18n import figure
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored
 
 if TYPE_CHECKING:
@@ -126,11 +127,11 @@ class NumericKind(ExerciseKind[Numeric, NumericKey]):
         if not right:
             hint = next((f for f in key.feedback if f.covers(float(value), expected)), None)
             notes.extend([hint.feedback.get(msg.language)] if hint else [])
-            notes.extend([msg("The answer: {answer:g}", answer=expected)] if reveal else [])
+            notes.extend([msg("The answer: {answer}", answer=figure(expected))] if reveal else [])
         return (1.0 if right else 0.0), notes
 
     def answer_text(self, exercise: Numeric, value: Any, msg: Messages) -> str:
-        return f"{value:g}" if is_number(value) else str(value)
+        return figure(value) if is_number(value) else str(value)
 
     def given_html(self, exercise: Numeric, variant: int, msg: Messages) -> str:
         if not exercise.given_labels:
@@ -146,7 +147,9 @@ class NumericKind(ExerciseKind[Numeric, NumericKey]):
         self, exercise: Numeric, key: NumericKey, variant: int, right: bool, language: str, rng: random.Random
     ) -> float:
         expected = key.expected(exercise, variant)
-        return expected if right else expected + rng.choice([-3, -1, 1, 2])
+        typed = round(expected, 2)  # what a trainee types: two decimals at most, within the tolerance
+        typed = typed if abs(typed - expected) <= key.tolerance else expected
+        return typed if right else typed + rng.choice([-3, -1, 1, 2])
 
 
 KIND = NumericKind()

@@ -17,7 +17,7 @@ from pydantic import Field, field_validator
 
 from ..errors import AnswerInvalid, Problem, ScoringError, SwtrainError, did_you_mean
 from ..fields import Option, Slug, Text, labels, unique_values
-from ..i18n import plural, separator
+from ..i18n import figure, plural, separator
 from .base import ExerciseBase, ExerciseKind, KeyBase, Scored, about, quoted
 
 if TYPE_CHECKING:
@@ -145,7 +145,8 @@ class ScreeningKind(ExerciseKind[Screening, ScreeningKey]):
         result: dict[str, Any] = found["result"] if isinstance(found.get("result"), dict) else {}
         parts = [msg("Ratings: {ratings}", ratings=" ".join(f"{n}:{v}" for n, v in items.items()) or "–")]
         if result.get("total"):
-            parts.append(msg("Score: {value}", value=result["total"]))
+            total = result["total"]
+            parts.append(msg("Score: {value}", value=figure(total) if isinstance(total, int | float) else total))
         bands = instrument_of(exercise).bands
         band = str(result.get("band", ""))
         if band.isdigit() and int(band) < len(bands):

@@ -139,7 +139,9 @@ def table_html(case: Case, dataset_id: str, language: str, folder: Path | None =
     return (
         f'<details class="swtrain-dataset" open><summary><b>{escape(dataset.title.get(language))}</b> '
         f"({escape(rows)})</summary>{note}"
-        f'<div style="max-height:360px;overflow:auto"><table class="swtrain-table">'
+        # a box that scrolls is reached with the keyboard too (Tab, then the arrow keys), under the data's name
+        f'<div style="max-height:360px;overflow:auto" tabindex="0" role="region" '
+        f'aria-label="{escape(dataset.title.get(language))}"><table class="swtrain-table">'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>"
     )
 

@@ -51,6 +51,17 @@ WIDGET_CSS = (
     ".swtrain-toggles .jupyter-button.mod-active,.swtrain-toggle.jupyter-button.mod-active{background:#1e3a8a;"
     "color:#fff;font-weight:700;border:2px solid #0f172a}"
     ".swtrain-toggles .jupyter-button.mod-active::before{content:'\\2713\\00a0' / ''}"
+    # the main action: white on #1d4ed8 is 6.7:1 (ipywidgets' "info" blue gave white text 2.3:1)
+    ".swtrain-primary.jupyter-button{background:#1d4ed8;color:#fff;border:1px solid #1e3a8a}"
+    ".swtrain-primary.jupyter-button:hover{background:#1e40af}"
+    # a radio button is a 24 px target (WCAG 2.2 target size); its label stays clickable as before
+    ".swtrain-radio .widget-radio-box input{width:24px;height:24px;margin:0 8px 0 0}"
+    ".swtrain-radio .widget-radio-box label{min-height:28px}"
+    # a drop-down as wide as its chosen text (a band's label and range), never cut off
+    ".swtrain-fit-select select{field-sizing:content;flex:none;min-width:8em;max-width:100%}"
+    # a control's name for screen readers that the row shows as text beside it (ecomap rows)
+    ".swtrain-hidden-label .widget-label{position:absolute;width:1px;height:1px;overflow:hidden;"
+    "clip:rect(0 0 0 0);white-space:nowrap}"
     ".jupyter-widgets :is(button,input,select,textarea):focus-visible,"
     ".swtrain-exercise :is(button,input,select,textarea):focus-visible"
     "{outline:3px solid #1d4ed8 !important;outline-offset:2px}"

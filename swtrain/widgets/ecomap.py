@@ -37,10 +37,24 @@ class EcomapWidget(ExerciseWidget[Ecomap]):
             link: dict[str, Any] = found if isinstance(found, dict) else {}
             known_kind = link.get("kind") if link.get("kind") in ecomap.ECOMAP_KINDS else ""
             known_flow = link.get("flow") if link.get("flow") in ecomap.ECOMAP_FLOWS else ""
-            self.kind[system.value] = w.Dropdown(options=kinds, value=known_kind, layout=w.Layout(width="13em"))
-            self.flow[system.value] = w.Dropdown(
-                options=flows, value=known_flow, disabled=not known_kind, layout=w.Layout(width="220px")
+            name = system.label.get(lang)
+            # each drop-down is named for screen readers ("Daughter: kind of link"); the row shows the name
+            self.kind[system.value] = w.Dropdown(
+                options=kinds,
+                value=known_kind,
+                description=msg("{system}: kind of link", system=name),
+                layout=w.Layout(width="16em"),
             )
+            self.flow[system.value] = w.Dropdown(
+                options=flows,
+                value=known_flow,
+                disabled=not known_kind,
+                description=msg("{system}: flow", system=name),
+                layout=w.Layout(width="220px"),
+            )
+            for control in (self.kind[system.value], self.flow[system.value]):
+                control.add_class("swtrain-hidden-label")
+                control.add_class("swtrain-fit-select")
             self.kind[system.value].add_class(f"swtrain-ecomap-kind-{system.value}")
             self.flow[system.value].add_class(f"swtrain-ecomap-flow-{system.value}")
             for control in (self.kind[system.value], self.flow[system.value]):

@@ -78,6 +78,7 @@ class ScreeningWidget(ExerciseWidget[Screening]):
             layout=w.Layout(width="auto", display="" if instrument.bands else "none"),
         )
         self.band.add_class("swtrain-screening-band")
+        self.band.add_class("swtrain-fit-select")
         self.band.observe(self._changed, names="value")
         steps = [(o.label.get(lang), o.value) for o in exercise.next_steps]
         step = saved_result.get("next")
