@@ -241,9 +241,12 @@ def text_findings(blocks: Iterable[Block], rules: TextRules) -> list[Finding]:
 # --- measuring a page -----------------------------------------------------------------------------
 
 
-def measure(page: Page, scope: str | None = None, scrollers: Iterable[str] = ()) -> Measured:
-    """Run `screen_rules.js` in the page: visible text blocks, cut-off text, horizontal scrollbars."""
-    raw = page.evaluate(RULES_JS, {"scope": scope, "scrollers": list(scrollers)})
+def measure(
+    page: Page, scope: str | None = None, scrollers: Iterable[str] = (), skip_text: Iterable[str] = ()
+) -> Measured:
+    """Run `screen_rules.js` in the page: visible text blocks, cut-off text, horizontal scrollbars. The text of
+    what `skip_text` selects is not read (its boxes still count for scrollbars)."""
+    raw = page.evaluate(RULES_JS, {"scope": scope, "scrollers": list(scrollers), "skipText": list(skip_text)})
     if "error" in raw:
         raise AssertionError(f"The screen check cannot measure the page: {raw['error']}")
     return Measured(
@@ -261,9 +264,15 @@ def measure(page: Page, scope: str | None = None, scrollers: Iterable[str] = ())
     )
 
 
-def check_page(page: Page, rules: TextRules, scope: str | None = None, scrollers: Iterable[str] = ()) -> list[Finding]:
+def check_page(
+    page: Page,
+    rules: TextRules,
+    scope: str | None = None,
+    scrollers: Iterable[str] = (),
+    skip_text: Iterable[str] = (),
+) -> list[Finding]:
     """Every rule's findings on the page as it is now (one window width)."""
-    measured = measure(page, scope, scrollers)
+    measured = measure(page, scope, scrollers, skip_text)
     return [*text_findings(measured.blocks, rules), *measured.cut_off, *measured.scrollbars]
 
 

@@ -4,6 +4,8 @@
 //   options.scope      a CSS selector: only text and boxes inside it count (JupyterLab's own menus,
 //                      file browser and status bar are not ours), or null for the whole body
 //   options.scrollers  CSS selectors of the page's main scrolling boxes (besides the document)
+//   options.skipText   CSS selectors whose text is not read (JupyterLab's code cells, the instructors' part);
+//                      their boxes still count for scrollbars
 // and returns
 //   blocks     the visible text, one entry per block box (a paragraph, a button, a table cell, an SVG
 //              <text>): {text, where}; <br> and preserved newlines become "\n" in text
@@ -163,11 +165,12 @@
         cutOff.push({ text: text.replace(/\s+/g, " ").trim().slice(0, 200), where: describe(el), how });
     };
 
+    const skipText = (options.skipText || []).join(", ");
     const range = document.createRange();
     const walker = document.createTreeWalker(scope, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
         acceptNode(node) {
             if (node.nodeType === Node.ELEMENT_NODE) {
-                if (SKIP.has(node.tagName) || !visible(node)) {
+                if (SKIP.has(node.tagName) || !visible(node) || (skipText && node.matches(skipText))) {
                     return NodeFilter.FILTER_REJECT;
                 }
                 return NodeFilter.FILTER_ACCEPT;
@@ -191,12 +194,18 @@
                 }
                 const shown = el.options[el.selectedIndex];
                 if (shown) {
-                    const s = style(el);
-                    const ctx = document.createElement("canvas").getContext("2d");
-                    ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
-                    const room =
-                        el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 16; // the arrow
-                    if (ctx.measureText(shown.text).width > room + TOLERANCE) {
+                    // the browser's own measure: the same drop-down sized to its chosen text (field-sizing),
+                    // arrow and padding included, beside it and unseen
+                    const probe = el.cloneNode(true);
+                    probe.selectedIndex = el.selectedIndex;
+                    Object.assign(probe.style, {
+                        fieldSizing: "content", width: "auto", minWidth: "0", maxWidth: "none", flex: "none",
+                        position: "absolute", visibility: "hidden", left: "0", top: "0",
+                    });
+                    el.parentElement.appendChild(probe);
+                    const needed = probe.getBoundingClientRect().width;
+                    probe.remove();
+                    if (needed > el.getBoundingClientRect().width + TOLERANCE) {
                         reportCut(el, shown.text, "a drop-down too narrow for its choice");
                     }
                 }
