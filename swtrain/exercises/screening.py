@@ -145,8 +145,7 @@ class ScreeningKind(ExerciseKind[Screening, ScreeningKey]):
         result: dict[str, Any] = found["result"] if isinstance(found.get("result"), dict) else {}
         parts = [msg("Ratings: {ratings}", ratings=" ".join(f"{n}:{v}" for n, v in items.items()) or "–")]
         if result.get("total"):
-            total = result["total"]
-            parts.append(msg("Score: {value}", value=figure(total) if isinstance(total, int | float) else total))
+            parts.append(msg("Score: {value}", value=_as_figure(result["total"])))
         bands = instrument_of(exercise).bands
         band = str(result.get("band", ""))
         if band.isdigit() and int(band) < len(bands):
@@ -168,7 +167,7 @@ class ScreeningKind(ExerciseKind[Screening, ScreeningKey]):
         value, band, _ = own_score(instrument, ratings)
         result = {"next": key.next_step if right else rng.choice([o.value for o in exercise.next_steps])}
         if value is not None:
-            result["total"] = f"{value:g}" if right or rng.random() < 0.5 else f"{value + 1:g}"
+            result["total"] = figure(value) if right or rng.random() < 0.5 else figure(value + 1)  # as typed
         if band is not None:
             result["band"] = str(instrument.bands.index(band))
         return {"items": {str(n): str(v) for n, v in ratings.items()}, "result": result}
@@ -237,6 +236,14 @@ def safety_flagged(instrument: Instrument, ratings: Mapping[int, int]) -> list[i
         and item.number in ratings
         and ratings[item.number] > min(r.value for r in instrument.values_of(item))
     ]
+
+
+def _as_figure(total: Any) -> str:
+    """A total as typed, shown to two decimals at most when it is a number ("3.16667" -> "3.17")."""
+    try:
+        return figure(float(str(total).strip()))
+    except ValueError:
+        return str(total)
 
 
 def grade_steps(exercise: Screening, key: ScreeningKey, answer: Answer, msg: Messages, reveal: bool) -> Scored:
