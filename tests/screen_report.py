@@ -14,15 +14,12 @@ EXAMPLES = 4
 
 def _table(counts: dict[str, Counter[str]], pages: dict[str, Counter[str]], rows: Iterable[str]) -> list[str]:
     kinds = [k for k in KINDS if any(k in c for c in counts.values()) or k in pages]
-    lines = [
-        "| rule | " + " | ".join(kinds) + " | all |",
-        "|---|" + "---|" * (len(kinds) + 1),
-    ]
+    lines = ["| " + " | ".join(["rule", *kinds, "all"]) + " |", "|---" * (len(kinds) + 2) + "|"]
     for row in rows:
         found = counts.get(row, Counter())
         on = pages.get(row, Counter())
         cells = [f"{found[k]} ({on[k]} pages)" if found[k] else "0" for k in kinds]
-        lines.append(f"| {row} | " + " | ".join(cells) + f" | {sum(found.values())} ({sum(on.values())} pages) |")
+        lines.append("| " + " | ".join([row, *cells, f"{sum(found.values())} ({sum(on.values())} pages)"]) + " |")
     return lines
 
 
