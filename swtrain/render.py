@@ -83,7 +83,7 @@ def exercises_heading(msg: Messages, answering: bool) -> str:
     title = msg("Exercises")
     what_to_do = msg("Answer in the widgets below; every answer is saved as you go.")
     line = f"<p>{escape(what_to_do)}</p>" if answering else ""
-    return f'<div class="swtrain-exercises-heading"><h2>{escape(title)}</h2>{line}</div>'
+    return f'<div class="swtrain-heading-exercises"><h2>{escape(title)}</h2>{line}</div>'
 
 
 def section(sec: Section, msg: Messages, figures: str = "") -> str:

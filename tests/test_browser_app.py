@@ -346,7 +346,7 @@ def test_every_case_is_one_click_from_the_app_index_and_the_language_sticks(
             expect(page.locator(".swtrain-case-header h2")).to_have_text(case.title.zh, timeout=budget.ms(90))
             wait_for_case(page, budget, len(case.exercises))
             expect(page.locator(".swtrain-module-intro h2")).to_have_text(module_titles[case.module].get("zh"))
-            expect(page.locator(".swtrain-exercises-heading h2")).to_have_text("练习")
+            expect(page.locator(".swtrain-heading-exercises h2")).to_have_text("练习")
 
             # --- check all: what is still unanswered, each a link to its exercise ----------------------------
             page.get_by_role("button", name="检查我的全部答案").click()
