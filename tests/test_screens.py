@@ -82,7 +82,10 @@ def selected_specs(request: pytest.FixtureRequest) -> list[PageSpec]:
     names = {
         item.callspec.params["spec"].name
         for item in request.session.items
-        if item.module is request.module and hasattr(item, "callspec") and "spec" in item.callspec.params
+        # nbval's notebook items have no module: only this file's tests count
+        if getattr(item, "module", None) is request.module
+        and hasattr(item, "callspec")
+        and "spec" in item.callspec.params
     }
     return [spec for spec in SPECS if spec.name in names]
 
