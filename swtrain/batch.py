@@ -24,6 +24,8 @@ from .models import Case, Grade, Key, Responses
 from .reports.cohort_files import PathRow, ProblemRow
 from .reports.feedback_page import feedback_page
 from .reports.gradebook import gradebook_row
+from .reports.item_analysis import ItemScore, item_scores
+from .reports.marker_agreement import Mark, double_marks
 from .reviews import Review, apply_reviews
 from .store import check_trainee_id, read_submission
 from .submissions import Item, Unreadable
@@ -68,6 +70,8 @@ class Graded:
     page: str
     paths: list[PathRow]
     fingerprint: str = ""  # the answers with their times ('' for none): two trainees with one are listed
+    items: tuple[ItemScore, ...] = ()  # each answer's score and options chosen, for the item analysis
+    marks: tuple[Mark, ...] = ()  # the marks of answers two or more reviewers scored, for their agreement
 
 
 def grade_file(item: Item, cases: CaseBook, reviews: Reviews) -> Graded | ProblemRow:
@@ -76,7 +80,8 @@ def grade_file(item: Item, cases: CaseBook, reviews: Reviews) -> Graded | Proble
     if isinstance(outcome, ProblemRow):
         return outcome
     responses, graded, warnings = outcome
-    case, _ = cases.get(responses.case_id)
+    case, key = cases.get(responses.case_id)
+    marks = double_marks(graded, responses, reviews) if reviews else ()
     graded, notes = apply_reviews(graded, responses, reviews) if reviews else (graded, [])
     return Graded(
         item.source,
@@ -89,6 +94,8 @@ def grade_file(item: Item, cases: CaseBook, reviews: Reviews) -> Graded | Proble
         feedback_page(case, responses, graded),
         paths_taken(case, responses, graded),
         answers_fingerprint(responses),
+        item_scores(case, key, responses, graded),
+        marks,
     )
 
 

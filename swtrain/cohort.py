@@ -7,6 +7,8 @@
         OUT/summary.json                        counts, timings, versions
         OUT/review_notes.csv                    reviewers who disagree, reviews of changed answers
         OUT/scenario_paths.csv                  each trainee's path through each scenario (the class debrief)
+        OUT/item_analysis.csv, .html            how each exercise worked (swtrain.reports.item_report)
+        OUT/marker_agreement.csv                how alike reviewers scored the answers two or more of them scored
 
 Scores a person gave (swtrain.reviews, the review notebook) are merged in
 from `reviews_dir` (OUT/reviews by default).
@@ -33,6 +35,7 @@ from typing import Any, TypeVar
 from . import __version__
 from .batch import CaseBook, Graded, Reviews, grade_file
 from .errors import SwtrainError
+from .i18n import check_language
 from .reports.cohort_files import (
     PathRow,
     ProblemRow,
@@ -43,6 +46,9 @@ from .reports.cohort_files import (
 )
 from .reports.feedback_page import write_feedback_page
 from .reports.gradebook import write_gradebook
+from .reports.item_analysis import Record
+from .reports.item_report import write_item_analysis
+from .reports.marker_agreement import Mark
 from .reviews import ReviewStore, index_reviews
 from .store import max_answer_bytes
 from .submissions import Item, Submission, Unreadable, iter_submissions
@@ -61,6 +67,8 @@ def grade_cohort(
     reviews_dir: Path | None = None,
     workers: int | None = None,
     derive_variants: bool = True,
+    language: str = "en",
+    item_analysis: bool = True,
 ) -> CohortResult:
     """Grade every answer file in `source` (folder or .zip) and write the outputs under `out`.
 
@@ -69,9 +77,11 @@ def grade_cohort(
     With `derive_variants` (a course whose notebooks derive each trainee's
     variant, the default) a file's variant is recomputed from trainee and case;
     False trusts the variant in the file (a course that set variants by hand).
+    The item analysis and marker agreement (`item_analysis`) are written in `language`.
     """
     started = time.perf_counter()
     max_answer_bytes()  # a bad $SWTRAIN_MAX_ANSWER_BYTES stops here, before any file is read
+    check_language(language)
     out.mkdir(parents=True, exist_ok=True)
     found, damaged = ReviewStore(reviews_dir or out / "reviews").readable_reviews()
     reviews = index_reviews(found)
@@ -84,6 +94,8 @@ def grade_cohort(
     batch = Batch.gather(outcomes)
     write_gradebook(out / "gradebook.csv", batch.rows, batch.columns)
     write_problems(out / "problems.csv", batch.problems)
+    if item_analysis:
+        batch.review_notes += write_item_analysis(out, batch.records, batch.marks, book, language)
     write_review_notes(out / "review_notes.csv", batch.review_notes)
     write_scenario_paths(out / "scenario_paths.csv", batch.paths)
     result = batch.result(out, time.perf_counter() - started)
@@ -158,6 +170,8 @@ class Batch:
     problems: list[ProblemRow] = field(default_factory=list)
     review_notes: list[tuple[str, str, str]] = field(default_factory=list)
     paths: list[PathRow] = field(default_factory=list)
+    records: dict[str, list[Record]] = field(default_factory=dict)  # per case, for the item analysis
+    marks: list[Mark] = field(default_factory=list)
     files: int = 0
     needs_review: int = 0
     per_case: Counter[str] = field(default_factory=Counter)
@@ -177,6 +191,9 @@ class Batch:
             )
             batch.review_notes.extend((outcome.trainee_id, outcome.case_id, note) for note in outcome.notes)
             batch.paths.extend(outcome.paths)
+            language = str(outcome.row["language"])
+            batch.records.setdefault(outcome.case_id, []).append(Record(outcome.trainee_id, language, outcome.items))
+            batch.marks.extend(outcome.marks)
             batch.rows.append(outcome.row)
             batch.columns.update(dict.fromkeys(k for k in outcome.row if "/" in k))
             batch.needs_review += outcome.needs_review

@@ -130,6 +130,14 @@ def index_reviews(reviews: Iterable[tuple[str, Review]]) -> dict[tuple[str, str,
     return by_target
 
 
+def fitting_reviews(
+    found: Iterable[tuple[str, Review]], responses: Responses, exercise_id: str
+) -> list[tuple[str, Review]]:
+    """The reviews of the answer as it stands (a review of an earlier version of it does not fit)."""
+    current = answer_hash(responses.value(exercise_id))
+    return [(who, r) for who, r in found if r.answer_sha256 == current]
+
+
 def apply_reviews(
     grade: Grade, responses: Responses, reviews: Mapping[tuple[str, str, str], list[tuple[str, Review]]]
 ) -> tuple[Grade, list[str]]:
@@ -139,8 +147,7 @@ def apply_reviews(
     exercises = []
     for item in grade.exercises:
         found = reviews.get((grade.trainee_id, grade.case_id, item.exercise_id), [])
-        current = answer_hash(responses.value(item.exercise_id))
-        fitting = [(who, r) for who, r in found if r.answer_sha256 == current]
+        fitting = fitting_reviews(found, responses, item.exercise_id)
         if len(fitting) < len(found):
             notes.append(f"{item.exercise_id}: a review of an earlier version of the answer was not applied")
         if item.status != "needs_review" or not fitting:

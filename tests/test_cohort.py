@@ -241,9 +241,9 @@ def test_worker_processes_give_the_same_outputs_as_one(tmp_path: Path) -> None:
     one = grade_cohort(tmp_path / "subs", tmp_path / "one", workers=1)
     two = grade_cohort(tmp_path / "subs", tmp_path / "two", workers=2)
     assert (one.graded, one.not_graded) == (two.graded, two.not_graded) and one.graded > 400
-    for name in ("gradebook.csv", "problems.csv", "review_notes.csv"):
+    for name in ("gradebook.csv", "problems.csv", "review_notes.csv", "item_analysis.csv", "item_analysis.html"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
-    pages = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.html"))
+    pages = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / "feedback").rglob("*.html"))
     assert len(pages) == one.graded
     assert all((tmp_path / "one" / p).read_bytes() == (tmp_path / "two" / p).read_bytes() for p in pages)
 

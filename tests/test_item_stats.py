@@ -44,6 +44,8 @@ def test_item_total_correlation_and_upper_lower_index_by_hand() -> None:
     total = [1, 2, 3, 4, 5, 6, 7, 8]
     assert upper_lower_index([0, 0, 0, 1, 0, 1, 1, 1], total, 1) == pytest.approx(1.0)
     assert upper_lower_index([1, 1, 0, 0, 0, 0, 0, 0], total, 1) == pytest.approx(-1.0)
+    # Partial credit out of 4: the upper two earn 4 and 2 (mean share 0.75), the lower two 1 and 0 (0.125): D = 0.625.
+    assert upper_lower_index([1, 0, 3, 1, 2, 2, 2, 4], total, 4) == pytest.approx(0.75 - 0.125)
 
 
 def test_mantel_haenszel_by_hand_and_the_ets_classes() -> None:

@@ -93,7 +93,13 @@ def test_grade_merges_reviews_and_lists_disagreement(submissions: Path, tmp_path
     assert rows["t1"]["plan"] == "3.5" and rows["t1"]["needs_review"] == "0" and rows["t1"]["score"] == "5.5"
     assert rows["t2"]["plan"] == "5" and rows["t3"]["plan"] == "0"
     notes = list(rows_of(out / "review_notes.csv"))
-    assert [(n["trainee_id"], n["note"]) for n in notes] == [("t1", "plan: reviewers disagree: anna 3, ben 4")]
+    assert [(n["trainee_id"], n["note"]) for n in notes if n["trainee_id"]] == [
+        ("t1", "plan: reviewers disagree: anna 3, ben 4")
+    ]
+    # and, for the cohort, how alike anna and ben applied each criterion (two answers: no ICC of the totals)
+    agreement = sorted(n["note"] for n in notes if not n["trainee_id"])
+    assert [note.split(":")[0] for note in agreement] == ["plan/resources", "plan/safety"]
+    assert all("weighted kappa" in note and "over 2 answers" in note for note in agreement)
     page = (out / "feedback" / "t1" / "mini.html").read_text(encoding="utf-8")
     # the trainee sees each criterion's mean given points and the comment under the criterion it is about
     safety = page[page.index("Names a safety step (2 points)") : page.index("Links resources (3 points)")]

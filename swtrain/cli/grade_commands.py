@@ -99,9 +99,29 @@ def _show_progress(progress: bool | None) -> bool:
     default=None,
     help="Processes that grade a large batch (default: one per core, at most two).",
 )
+@click.option(
+    "--language",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of OUT/item_analysis.html and of the flags in item_analysis.csv.",
+)
+@click.option(
+    "--item-analysis/--no-item-analysis",
+    default=True,
+    show_default=True,
+    help="Write OUT/item_analysis.csv and .html, and the markers' agreement.",
+)
 @_variants_option
 def grade_command(
-    submissions: Path, out: Path, progress: bool | None, reviews: Path | None, workers: int | None, variants: str
+    submissions: Path,
+    out: Path,
+    progress: bool | None,
+    reviews: Path | None,
+    workers: int | None,
+    language: str,
+    item_analysis: bool,
+    variants: str,
 ) -> None:
     """Grade every answer file in SUBMISSIONS, a folder as collected (<trainee_id>/<case_id>.json),
     a flat folder of answer files, or a .zip of either.
@@ -118,7 +138,14 @@ def grade_command(
     show = _show_progress(progress)
     try:
         result = grade_cohort(
-            submissions, out, progress=show, reviews_dir=reviews, workers=workers, derive_variants=variants == "derived"
+            submissions,
+            out,
+            progress=show,
+            reviews_dir=reviews,
+            workers=workers,
+            derive_variants=variants == "derived",
+            language=language,
+            item_analysis=item_analysis,
         )
     except (SwtrainError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -128,6 +155,8 @@ def grade_command(
         + (f"; {result.skipped} folders skipped." if result.skipped else ".")
     )
     click.echo(f"Wrote {out / 'gradebook.csv'}, {out / 'feedback'}, {out / 'problems.csv'}, {out / 'summary.json'}")
+    if item_analysis:
+        click.echo(f"Item analysis: {out / 'item_analysis.html'} (and .csv); marker agreement in review_notes.csv")
     if result.not_graded:
         sys.exit(SOME_FILES_NOT_GRADED)
 
@@ -178,16 +207,50 @@ def feedback_notebooks_command(submissions: Path, out: Path, workers: int, progr
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write <trainee_id>/<case_id>.json into.",
 )
-def demo_cohort(case_id: str, n: int, seed: int, bad: int | None, out: Path) -> None:
+@click.option(
+    "--plant",
+    "plants",
+    multiple=True,
+    metavar="EFFECT",
+    help="An effect for the item analysis to find: miskey=EXERCISE (a single-choice item whose strong trainees "
+    "choose a distractor), flat=EXERCISE (right by a coin toss), dif=EXERCISE (easier in Chinese), "
+    "lenient-marker (the last marker scores a level high). Repeatable.",
+)
+@click.option(
+    "--markers",
+    type=click.IntRange(0, 9),
+    default=0,
+    show_default=True,
+    help="Reviewers who each score every free-text answer (review files in --reviews).",
+)
+@click.option(
+    "--reviews",
+    "reviews",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the markers' review files; grade with the same --reviews.",
+)
+def demo_cohort(
+    case_id: str,
+    n: int,
+    seed: int,
+    bad: int | None,
+    out: Path,
+    plants: tuple[str, ...],
+    markers: int,
+    reviews: Path | None,
+) -> None:
     """Write a synthetic cohort's answer files: a spread of skill, blanks, free text in English and Chinese,
     and a few deliberately bad files, for demos, tests and benchmarks."""
-    from ..demo import write_demo_cohort
+    from ..demo import parse_plants, write_demo_cohort
 
     try:
-        counts = write_demo_cohort(case_id, n, seed, out, bad=bad)
+        planted = parse_plants(plants, markers)
+        counts = write_demo_cohort(case_id, n, seed, out, bad=bad, plants=planted, reviews_dir=reviews)
     except SwtrainError as exc:
         raise fail(exc) from None
     click.echo(f"Wrote {counts['good']} answer files and {counts['bad']} deliberately bad ones to {out}")
+    if reviews is not None and markers:
+        click.echo(f"Wrote {counts['reviews']} reviews by {markers} markers to {reviews}")
 
 
 @main.command("export-lms")

@@ -204,7 +204,8 @@ class ScenarioKind(ExerciseKind[Scenario, ScenarioKey]):
         path: list[str] = []
         while scene.choices and len(path) < MAX_DECISIONS // 4:
             best = max(scene.choices, key=lambda c: key.credit.get(c.id, 0))
-            choice = best if rng.random() < 0.5 else rng.choice(scene.choices)
+            others = [c for c in scene.choices if c is not best]
+            choice = best if rng.random() < 0.5 or not others else rng.choice(others)
             path.append(choice.id)
             scene = exercise.scene(choice.goto)
         return path

@@ -8,7 +8,7 @@ cases or files. Why these libraries (issue 16):
   random effects, absolute agreement, single rater), the two figures neither
   scipy nor statsmodels has.
 - statsmodels: the Mantel-Haenszel common odds ratio and its test over strata
-  (`StratifiedTable`), and Cohen's kappa with linear weights (`cohens_kappa`).
+  (`StratifiedTable`), and Cohen's kappa with quadratic weights (`cohens_kappa`).
 - krippendorff: Krippendorff's alpha for three or more markers with missing
   scores, by the reference implementation's author's package.
 
@@ -22,12 +22,14 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 #: The share of trainees in the upper and in the lower group (Kelley's 27%).
 GROUP_SHARE = 0.27
 #: ETS delta scale: D = -2.35 ln(alpha_MH).
 ETS_DELTA = -2.35
+#: The ICC of fewer answers than this is not computed (its two-way ANOVA has next to no residual).
+MIN_ICC_ANSWERS = 3
 #: Below this many trainees in either language group the DIF statistic is not computed.
 MIN_DIF_GROUP = 20
 
@@ -49,15 +51,16 @@ def groups(total: Sequence[float]) -> tuple[list[int], list[int]]:
     return order[:size], order[-size:]
 
 
-def upper_lower_index(item: Sequence[float], total: Sequence[float], full: float) -> float | None:
-    """Kelley's discrimination index: the share of full credit in the upper 27% by total minus that in the lower
-    27%. None with fewer than 4 trainees."""
-    if len(total) < 4:
+def upper_lower_index(item: Sequence[float], total: Sequence[float], points: float) -> float | None:
+    """Kelley's discrimination index: the mean share of the item's `points` earned by the upper 27% by total minus
+    that of the lower 27%. For an item scored right or wrong this is the classic difference of the shares right;
+    for partial credit it is its usual generalisation to mean scores. None with fewer than 4 trainees."""
+    if len(total) < 4 or points <= 0:
         return None
     lower, upper = groups(total)
 
     def share(group: list[int]) -> float:
-        return sum(1 for i in group if item[i] >= full) / len(group)
+        return sum(item[i] for i in group) / (len(group) * points)
 
     return share(upper) - share(lower)
 
@@ -120,8 +123,14 @@ def mantel_haenszel_dif(tables: Sequence[Sequence[Sequence[float]]]) -> Dif | No
     return Dif(odds, delta, p_value, category)
 
 
-def weighted_kappa(first: Sequence[int], second: Sequence[int], levels: Sequence[int]) -> float | None:
-    """Cohen's kappa of two markers' levels with linear weights (a one-level miss counts less than two)."""
+def weighted_kappa(
+    first: Sequence[float],
+    second: Sequence[float],
+    levels: Sequence[float],
+    weights: Literal["linear", "quadratic"] = "quadratic",
+) -> float | None:
+    """Cohen's kappa of two markers' rubric levels, weighted: a one-level miss counts less than two (quadratic
+    weights by default, the common choice for ordinal rubric levels; they make kappa close to the ICC)."""
     import numpy as np
     from statsmodels.stats.inter_rater import cohens_kappa
 
@@ -131,12 +140,15 @@ def weighted_kappa(first: Sequence[int], second: Sequence[int], levels: Sequence
     table = np.zeros((len(levels), len(levels)))
     for a, b in zip(first, second, strict=True):
         table[index[a], index[b]] += 1
-    result: Any = cohens_kappa(table, wt="linear")
-    value = float(result.kappa)
+    with np.errstate(invalid="ignore", divide="ignore"):  # one level used by both: kappa is 0/0, undefined
+        result: Any = cohens_kappa(table, wt=weights)
+        value = float(result.kappa)
     return value if math.isfinite(value) else None
 
 
-def krippendorff_alpha(ratings: Sequence[Sequence[float | None]], level: str = "ordinal") -> float | None:
+def krippendorff_alpha(
+    ratings: Sequence[Sequence[float | None]], level: Literal["nominal", "ordinal", "interval", "ratio"] = "ordinal"
+) -> float | None:
     """Krippendorff's alpha: a row per marker, a column per answer, None where a marker did not score it."""
     import krippendorff
     import numpy as np
@@ -154,7 +166,7 @@ def icc_absolute(totals: Sequence[Sequence[float]]) -> float | None:
     import pingouin
 
     rows = [row for row in totals if all(v is not None for v in row)]
-    if len(rows) < 2 or len(rows[0]) < 2:
+    if len(rows) < MIN_ICC_ANSWERS or len(rows[0]) < 2 or len({v for row in rows for v in row}) < 2:
         return None
     long = pd.DataFrame(
         [(answer, marker, value) for answer, row in enumerate(rows) for marker, value in enumerate(row)],
