@@ -159,7 +159,7 @@ def grade_cohort_notebook() -> nbformat.NotebookNode:
         "out = Path(out_dir)\n"
         "graded = Path(submissions_dir).exists()\n"
         "if graded:\n"
-        "    grade_cohort(Path(submissions_dir), out)\n"
+        "    result = grade_cohort(Path(submissions_dir), out, language=language)\n"
         "    display(HTML(report.overview_html(out, language)))\n"
         "else:\n"
         "    display(HTML(report.missing_submissions_box(submissions_dir, language)))"
@@ -182,6 +182,15 @@ def grade_cohort_notebook() -> nbformat.NotebookNode:
         code("if graded:\n    display(HTML(report.difficulty_html(out, language, cases)))"),
         code("if graded:\n    display(HTML(report.competencies_html(out, language, cases)))"),
         code("if graded:\n    display(HTML(report.debriefs_html(out, language, cases)))"),
+        # The item analysis (also OUT/item_analysis.html): what to look at before grades go out.
+        code(
+            "if graded:\n"
+            "    from swtrain.reports import item_charts\n\n"
+            "    display(HTML(item_charts.item_map_html(result.item_analysis, language, cases)))"
+        ),
+        code("if graded:\n    display(HTML(item_charts.options_html(result.item_analysis, language, cases)))"),
+        code("if graded:\n    display(HTML(item_charts.dif_html(result.item_analysis, language, cases)))"),
+        code("if graded:\n    display(HTML(item_charts.agreement_html(result.item_analysis, language, cases)))"),
         code("if graded:\n    display(HTML(report.problems_html(out, language)))"),
     ]
     return nb

@@ -46,7 +46,7 @@ from .reports.cohort_files import (
 )
 from .reports.feedback_page import write_feedback_page
 from .reports.gradebook import write_gradebook
-from .reports.item_analysis import Record
+from .reports.item_analysis import ItemAnalysis, Record
 from .reports.item_report import write_item_analysis
 from .reports.marker_agreement import Mark
 from .reviews import ReviewStore, index_reviews
@@ -94,11 +94,14 @@ def grade_cohort(
     batch = Batch.gather(outcomes)
     write_gradebook(out / "gradebook.csv", batch.rows, batch.columns)
     write_problems(out / "problems.csv", batch.problems)
+    analysis = None
     if item_analysis:
-        batch.review_notes += write_item_analysis(out, batch.records, batch.marks, book, language)
+        analysis, notes = write_item_analysis(out, batch.records, batch.marks, book, language)
+        batch.review_notes += notes
     write_review_notes(out / "review_notes.csv", batch.review_notes)
     write_scenario_paths(out / "scenario_paths.csv", batch.paths)
     result = batch.result(out, time.perf_counter() - started)
+    result.item_analysis = analysis
     result.peak_mb, result.worker_peak_mb = peak_mb(), memory.get("worker_peak_mb")
     write_summary(out / "summary.json", summary(source, result))
     return result
@@ -151,6 +154,7 @@ class CohortResult:
     seconds: float = 0.0
     peak_mb: float = 0.0  # the grading process's peak memory
     worker_peak_mb: float | None = None  # the largest worker's peak (None: no worker was started)
+    item_analysis: ItemAnalysis | None = None  # what item_analysis.csv and .html were written from
 
     @property
     def not_graded(self) -> int:

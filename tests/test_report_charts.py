@@ -23,8 +23,10 @@ from swtrain.cases import case_ids, load_case, load_key
 from swtrain.cohort import grade_cohort
 from swtrain.demo import write_demo_cohort
 from swtrain.exercises.scenario import Scenario
-from swtrain.reports import charts, cohort_data, debrief, path_map
+from swtrain.i18n import messages
+from swtrain.reports import charts, cohort_data, debrief, item_charts, path_map
 from swtrain.reports.figures import SHOWN_DPI, SMALLEST, text_width, wrap
+from swtrain.reports.item_analysis import ItemAnalysis
 
 LANGUAGES = ("en", "zh")
 ALL_CASES = sorted(case_ids())
@@ -212,3 +214,61 @@ def test_the_overlap_check_catches_overlapping_labels() -> None:
     figure.subplots().set_title("A title far wider than the small figure it is drawn on")
     with pytest.raises(AssertionError, match="leaves the figure"):
         check_readable(figure)
+
+
+@pytest.fixture(scope="module")
+def items(tmp_path_factory: pytest.TempPathFactory) -> ItemAnalysis:
+    """Every case of casedata/ answered by 60 demo trainees (enough in each language for the DIF chart)."""
+    root = tmp_path_factory.mktemp("items")
+    for case_id in ALL_CASES:
+        write_demo_cohort(case_id, 60, 5, root / "subs", bad=0)
+    analysis = grade_cohort(root / "subs", root / "out", workers=1).item_analysis
+    assert analysis is not None
+    return analysis
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_item_map_reads_and_labels_every_flagged_exercise(items: ItemAnalysis, language: str) -> None:
+    figure = item_charts.item_map(items, language)
+    texts = check_readable(figure)
+    check_no_ids(texts, set().union(*(case_ids_of(c) for c in ALL_CASES)))
+    msg = messages(language)
+    for ax, case in zip(figure.axes, items.cases, strict=True):
+        flagged = {
+            str(n)
+            for n, e in enumerate(case.exercises, start=1)
+            if e.item_rest_r is not None and item_charts.severity(e, msg) != "ok"
+        }
+        assert {t.get_text() for t in ax.texts} == flagged, case.case.id
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("case_id", ALL_CASES)
+def test_the_option_chart_of_every_case_reads(items: ItemAnalysis, case_id: str, language: str) -> None:
+    case = next(c for c in items.cases if c.case.id == case_id)
+    figure = item_charts.option_chart(case, language)
+    assert figure is not None
+    texts = check_readable(figure)
+    check_no_ids(texts, case_ids_of(case_id))
+    choice = [e for e in case.exercises if e.options]
+    panels = [ax for ax in figure.axes if ax.get_visible() and ax.axison]
+    assert len(panels) == len(choice)
+    msg = messages(language)
+    for ax, item in zip(panels, choice, strict=True):
+        expected = [msg("{letter} (key)", letter=o.letter) if o.keyed else o.letter for o in item.options]
+        assert [t.get_text() for t in ax.get_yticklabels()] == expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_dif_chart_reads_with_a_point_per_compared_exercise(items: ItemAnalysis, language: str) -> None:
+    figure = item_charts.dif_chart(items, language)
+    assert figure is not None
+    texts = check_readable(figure)
+    check_no_ids(texts, set().union(*(case_ids_of(c) for c in ALL_CASES)))
+    compared = [
+        [e for e in case.exercises if e.dif is not None and not e.dif.too_small and e.dif.dif is not None]
+        for case in items.cases
+    ]
+    assert sum(len(c) for c in compared) > 0
+    points = [len(ax.collections) for ax in figure.axes]
+    assert points == [len(c) for c in compared if c]

@@ -1,9 +1,8 @@
 """What every report chart shares: its fonts, its style, labels wrapped to a width, and the chart as HTML.
 
     drawing(lang)                    context: a new Figure in the chart style and the language's font
-    wrap(text, width, max_lines)     text broken into lines of at most `width` (a Chinese character counts 2)
     figure_html(fig, alt, ...)       <figure> with the chart as a PNG (alt text), a caption and the data table
-    html_table(columns, rows, ...)   a plain HTML table: the text alternative beside a chart, or a report table
+    wrap, text_width, percent, html_table   from swtrain.reports.page_text (no matplotlib), named here too
 
 Charts are drawn at the size they are shown: `figure_html` sets the image's width
 to the figure's width at 96 px an inch (CSS pixels), so a 9-point label reads as
@@ -16,8 +15,7 @@ from __future__ import annotations
 
 import base64
 import io
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
 from typing import Any, cast
@@ -30,6 +28,10 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 from ..errors import SwtrainError
+from .page_text import html_table as html_table
+from .page_text import percent as percent
+from .page_text import text_width as text_width
+from .page_text import wrap as wrap
 
 CJK_FAMILY = "Noto Sans CJK SC"
 CJK_LANGUAGES = ("zh",)
@@ -41,10 +43,6 @@ SMALLEST = 9.0
 #: The PNG's pixels per inch: one and a half times the 96 CSS pixels an inch it is shown at, sharp on HiDPI screens.
 PNG_DPI = 144
 SHOWN_DPI = 96
-
-# A line never starts with a closing mark nor ends with an opening one (Chinese line-breaking rules).
-_CLOSING = set("，。、；：！？）》」』】”’…,.;:!?)]%")
-_OPENING = set("（《「『【“‘([")
 
 
 # --- fonts -------------------------------------------------------------------
@@ -100,64 +98,6 @@ def drawing(language: str) -> Iterator[Figure]:
             text.set_fontfamily(family)
 
 
-# --- text --------------------------------------------------------------------
-
-
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in "WF"
-
-
-def text_width(text: str) -> int:
-    """The width of `text` in Latin letters: a Chinese character or full-width mark counts two."""
-    return sum(2 if _wide(c) else 1 for c in text)
-
-
-def _tokens(text: str) -> list[tuple[str, bool]]:
-    """(token, had a space before it): a Latin word, or one Chinese character, with the marks that cling to it."""
-    tokens: list[tuple[str, bool]] = []
-    space = False
-    for char in text:
-        if char.isspace():
-            space = True
-            continue
-        if tokens and not space:
-            last = tokens[-1][0][-1]
-            if char in _CLOSING or last in _OPENING or not (_wide(char) or _wide(last)):
-                tokens[-1] = (tokens[-1][0] + char, tokens[-1][1])
-                continue
-        tokens.append((char, space))
-        space = False
-    return tokens
-
-
-def wrap(text: str, width: int, max_lines: int | None = None) -> str:
-    """`text` on lines of at most `width` Latin letters (a Chinese character counts two), broken between words
-    or between Chinese characters, never before a closing mark. Past `max_lines` the last line ends in "…"."""
-    lines: list[str] = []
-    line, used = "", 0
-    for token, spaced in _tokens(text):
-        gap = " " if spaced and line else ""
-        size = text_width(token)
-        if line and used + len(gap) + size > width:
-            lines.append(line)
-            line, used = token, size
-        else:
-            line, used = line + gap + token, used + len(gap) + size
-    if line:
-        lines.append(line)
-    if max_lines is not None and len(lines) > max_lines:
-        last = lines[max_lines - 1]
-        while last and text_width(last) + 1 > width:
-            last = last[:-1]
-        lines = [*lines[: max_lines - 1], last.rstrip() + "…"]
-    return "\n".join(lines)
-
-
-def percent(share: float) -> str:
-    """A share (0 to 1) as a whole percent, "62%"."""
-    return f"{round(share * 100):d}%"
-
-
 # --- HTML ----------------------------------------------------------------------
 
 
@@ -203,39 +143,3 @@ def figure_html(figure: Figure, alt: str, caption: str = "", table: str = "", ta
         )
     parts.append("</figure>")
     return "".join(parts)
-
-
-def html_table(
-    columns: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    caption: str = "",
-    numeric: Sequence[bool] | None = None,
-    row_headers: bool = False,
-) -> str:
-    """A table whose cells wrap instead of being cut: `numeric` columns right-aligned, the first column a row
-    header when `row_headers`. Cells are escaped; a cell of None shows as empty."""
-    numeric = numeric or [False] * len(columns)
-    cell = "padding:0.3em 0.6em;border-bottom:1px solid #d4d4d8;vertical-align:top;white-space:normal;"
-    cell += "overflow-wrap:anywhere;max-width:32em;text-overflow:clip;overflow:visible;"
-    out = ['<table class="swtrain-table" style="border-collapse:collapse;margin:0.5em 0;table-layout:auto">']
-    if caption:
-        out.append(f'<caption style="text-align:left;font-weight:600;padding:0.3em 0">{escape(caption)}</caption>')
-    # A short heading stays on one line (a Chinese one would otherwise break between any two characters).
-    head = "".join(
-        f'<th scope="col" style="{cell}text-align:{"right" if num else "left"}'
-        f'{";white-space:nowrap" if text_width(name) <= 12 else ""}">{escape(name)}</th>'
-        for name, num in zip(columns, numeric, strict=True)
-    )
-    out.append(f"<thead><tr>{head}</tr></thead><tbody>")
-    for row in rows:
-        cells = []
-        for index, (value, num) in enumerate(zip(row, numeric, strict=True)):
-            text = "" if value is None else escape(str(value))
-            align = "right" if num else "left"
-            if index == 0 and row_headers:
-                cells.append(f'<th scope="row" style="{cell}text-align:left;font-weight:600">{text}</th>')
-            else:
-                cells.append(f'<td style="{cell}text-align:{align}">{text}</td>')
-        out.append(f"<tr>{''.join(cells)}</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)

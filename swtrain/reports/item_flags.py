@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..i18n import Messages, figure, plural
-from .figures import percent
 from .item_analysis import MIN_ANSWERS, CaseAnalysis, ExerciseAnalysis, OptionStats
 from .item_stats import MIN_DIF_GROUP
+from .page_text import percent
 
 Severity = Literal["severe", "check", "note"]
 SEVERITIES: tuple[Severity, ...] = ("severe", "check", "note")

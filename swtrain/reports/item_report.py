@@ -20,9 +20,10 @@ from pathlib import Path
 from ..csvfile import write_csv
 from ..i18n import Messages, check_language, figure, messages
 from ..models import Case
+from .agreement_page import criterion_sentence, disagreement_sentence
 from .item_analysis import ExerciseAnalysis, ItemAnalysis, Record, analyse_cohort
 from .item_flags import SEVERITIES, Flag, case_flags, exercise_flags
-from .item_page import criterion_sentence, disagreement_sentence, item_analysis_html
+from .item_page import item_analysis_html
 from .marker_agreement import Agreement, CaseSource, Mark
 
 ITEM_COLUMNS = (
@@ -62,14 +63,15 @@ def write_item_analysis(
     marks: Sequence[Mark],
     book: CaseSource,
     language: str = "en",
-) -> list[tuple[str, str, str]]:
-    """Write the three files under `out`; return the review notes on agreement (trainee, case, note)."""
+) -> tuple[ItemAnalysis, list[tuple[str, str, str]]]:
+    """Write the three files under `out`; return the analysis and the review notes on agreement (trainee, case,
+    note)."""
     msg = messages(check_language(language))
     analysis = analyse_cohort(records, marks, book)
     write_csv(out / "item_analysis.csv", ITEM_COLUMNS, item_rows(analysis, msg))
     write_csv(out / "marker_agreement.csv", AGREEMENT_COLUMNS, agreement_rows(analysis.agreement))
     (out / "item_analysis.html").write_text(item_analysis_page(analysis, msg), encoding="utf-8")
-    return agreement_notes(analysis.agreement, msg)
+    return analysis, agreement_notes(analysis.agreement, msg)
 
 
 def _number(value: float | None, digits: int = 3) -> str:
