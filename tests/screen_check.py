@@ -36,7 +36,8 @@ here, in Python:
   words with nothing but spaces, digits and ASCII punctuation between them.
   Allowed: names (the case's people's Latin names), instrument names and
   citations (each instrument's name and citation, and any run with a year
-  such as 2022, "et al." or a DOI).
+  such as 2022, "et al." or a DOI), and text in an element marked lang="en"
+  (an item's English text shown beside its Chinese one).
 - decimals: a number with more than two decimals (`0.125`; `4.12.1` is no
   number).
 - horizontal-scroll: the document or the page's main scroller is wider than
@@ -125,6 +126,7 @@ class Block:
 
     text: str
     where: str
+    lang: str = ""  # the block's own language (its closest lang attribute)
 
 
 @dataclass
@@ -213,7 +215,7 @@ def latin_runs(text: str) -> Iterator[tuple[int, int, int]]:
 
 
 def latin_findings(block: Block, rules: TextRules) -> Iterator[Finding]:
-    if rules.language != "zh":
+    if rules.language != "zh" or block.lang.split("-")[0] == "en":  # English marked as English (lang="en") is meant
         return
     text = _without_allowed(block.text, rules.allowed_latin)
     for start, end, count in latin_runs(text):
@@ -250,7 +252,7 @@ def measure(
     if "error" in raw:
         raise AssertionError(f"The screen check cannot measure the page: {raw['error']}")
     return Measured(
-        blocks=[Block(b["text"], b["where"]) for b in raw["blocks"]],
+        blocks=[Block(b["text"], b["where"], b.get("lang", "")) for b in raw["blocks"]],
         cut_off=[Finding("cut-off", f"{c['how']}: {c['text']}", c["where"]) for c in raw["cutOff"]],
         scrollbars=[
             Finding(

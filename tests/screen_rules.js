@@ -259,7 +259,8 @@
             .join("\n")
             .trim();
         if (text) {
-            texts.push({ text, where: describe(block) });
+            const marked = block.closest("[lang]");
+            texts.push({ text, where: describe(block), lang: marked ? marked.getAttribute("lang") : "" });
         }
     }
 

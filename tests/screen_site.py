@@ -34,7 +34,8 @@ from click.testing import CliRunner
 
 from swtrain.cases import load_case, load_key, load_modules
 from swtrain.cli import main
-from swtrain.demo import write_demo_cohort
+from swtrain.cohort import grade_cohort
+from swtrain.demo import Plants, write_demo_cohort
 from swtrain.exercises import kind_of
 from swtrain.models import Case, Responses
 from swtrain.store import FileStore
@@ -54,7 +55,7 @@ DEMO_COHORT = 3  # trainees per case in the graded demo cohort, one of them a de
 class PageSpec:
     """One page the screen check loads: where it is shown, which case, language and state."""
 
-    kind: str  # app | lab | app-index | lab-index | feedback-page | cohort-report
+    kind: str  # app | lab | app-index | lab-index | feedback-page | cohort-report | item-analysis
     language: str
     case_id: str = ""
     state: str = ""
@@ -84,6 +85,7 @@ def page_specs() -> list[PageSpec]:
     for case_id in case_ids():
         specs.extend(PageSpec("feedback-page", language, case_id) for language in LANGUAGES)
     specs.extend(PageSpec("cohort-report", language) for language in LANGUAGES)
+    specs.extend(PageSpec("item-analysis", language) for language in LANGUAGES)
     return specs
 
 
@@ -141,6 +143,9 @@ class Site:
     def cohort_report(self, spec: PageSpec) -> Path:
         return self.reports / f"cohort-report-{spec.language}.html"
 
+    def item_analysis(self, spec: PageSpec) -> Path:
+        return self.reports / f"item-analysis-{spec.language}" / "item_analysis.html"
+
 
 def build_site(work: Path) -> Site:
     """A copy of notebooks/ with answer files and a parameterized notebook per case page; the graded cohort."""
@@ -172,7 +177,19 @@ def build_site(work: Path) -> Site:
     grading = CliRunner().invoke(main, ["grade", str(submissions), "--out", str(graded), "--no-progress"])
     if grading.exit_code not in (0, 3):  # 3: the demo cohort's deliberately bad files were not graded
         raise AssertionError(f"swtrain grade failed ({grading.exit_code}):\n{grading.output}") from grading.exception
-    return Site(notebooks=notebooks, graded=graded, reports=work / "reports")
+    site = Site(notebooks=notebooks, graded=graded, reports=work / "reports")
+    write_item_analyses(site, work)
+    return site
+
+
+def write_item_analyses(site: Site, work: Path) -> None:
+    """The item analysis page in each language, of a demo cohort with every effect planted (so that every
+    section of the page is there: flags, the two texts of a DIF item, the markers' agreement)."""
+    plants = Plants(miskey="engage-child", flat="confidentiality-limits", dif="distress-band", markers=2, lenient=True)
+    write_demo_cohort("child-in-crisis", 400, 1, work / "planted", plants=plants, reviews_dir=work / "planted-reviews")
+    for language in LANGUAGES:
+        out = site.item_analysis(PageSpec("item-analysis", language)).parent
+        grade_cohort(work / "planted", out, reviews_dir=work / "planted-reviews", language=language)
 
 
 def export_cohort_reports(site: Site, work: Path) -> list[subprocess.Popen[bytes]]:

@@ -86,6 +86,22 @@ def test_an_unplanted_cohort_has_no_severe_flag_and_its_markers_agree(clean: Pat
     assert "No exercise and no marker needs a look before the grades go out." in page
 
 
+def test_three_markers_are_compared_with_krippendorffs_alpha(tmp_path: Path) -> None:
+    plants = Plants(markers=3, lenient=True)
+    write_demo_cohort(CASE, 80, 4, tmp_path / "subs", bad=0, plants=plants, reviews_dir=tmp_path / "reviews")
+    grade_cohort(tmp_path / "subs", tmp_path / "out", reviews_dir=tmp_path / "reviews")
+    agreement = rows_of(tmp_path / "out" / "marker_agreement.csv")
+    criteria = [r for r in agreement if r["criterion"]]
+    assert criteria and {r["statistic"] for r in criteria} == {"alpha"}
+    assert all(r["markers"] == "marker-1 marker-2 marker-3" for r in agreement)
+    # the third marker is the lenient one: it leans up, the other two lean down, against the others
+    for row in criteria:
+        lean = dict(part.rsplit(" ", 1) for part in row["lean"].split("; "))
+        assert float(lean["marker-3"]) >= 0.5 > float(lean["marker-1"])
+    page = (tmp_path / "out" / "item_analysis.html").read_text(encoding="utf-8")
+    assert "marker-3 gives" in page and "than the other markers" in page and "marker-1 gives" not in page
+
+
 def test_the_dif_item_is_shown_in_both_languages_side_by_side(planted: Path) -> None:
     page = (planted / "item_analysis.html").read_text(encoding="utf-8")
     exercise = load_case(CASE).exercise(DIF)

@@ -71,6 +71,17 @@ def test_cohens_kappa_worked_example() -> None:
     assert weighted_kappa(first, second, [0, 1]) == pytest.approx(0.4)
 
 
+def test_weighted_kappa_by_hand() -> None:
+    # Two markers, levels 0-2: (0,0), (1,2), (2,2), (2,1). Both marginals are 1/4, 1/4, 1/2.
+    # Quadratic disagreement weights (i-j)^2/4: observed 2 x (1/4 x 1/4) = 1/8; expected: (0,1) and (1,0)
+    # 2 x 1/64, (0,2) and (2,0) 2 x 1/8, (1,2) and (2,1) 2 x 1/32: 11/32. kappa = 1 - (1/8)/(11/32) = 7/11.
+    # Linear weights |i-j|/2: observed 1/4, expected 1/16 + 1/4 + 1/8 = 7/16: kappa = 1 - 4/7 = 3/7.
+    first, second = [0, 1, 2, 2], [0, 2, 2, 1]
+    assert weighted_kappa(first, second, [0, 1, 2]) == pytest.approx(7 / 11)
+    assert weighted_kappa(first, second, [0, 1, 2], weights="linear") == pytest.approx(3 / 7)
+    assert weighted_kappa([1, 1, 1], [1, 1, 1], [0, 1, 2]) is None  # one level used by both: undefined
+
+
 def test_icc2_shrout_fleiss_example() -> None:
     # Shrout & Fleiss (1979), Psychological Bulletin 86(2), Table 2: 6 targets, 4 judges; ICC(2,1) = 0.29.
     table = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]

@@ -146,6 +146,14 @@ def test_a_one_word_id_inside_english_prose_on_a_chinese_page_is_left_to_the_lat
     assert "not-wake-up" in next(f.text for f in found if f.rule == "internal-id")
 
 
+def test_english_marked_as_english_on_a_chinese_page_is_meant() -> None:
+    rules = TextRules("zh", ids=frozenset())
+    sentence = "Build rapport with the mother before anything else."
+    assert [f.rule for f in text_findings([Block(sentence, "td")], rules)] == ["latin-in-chinese"]
+    assert text_findings([Block(sentence, "td", lang="en")], rules) == []
+    assert [f.rule for f in text_findings([Block(sentence, "td", lang="zh-Hans")], rules)] == ["latin-in-chinese"]
+
+
 def test_case_ids_hold_every_kind_of_id_and_no_bare_numbers() -> None:
     ids = case_ids(TESTS.parent / "casedata" / "child-in-crisis")
     for expected in ("child-in-crisis", "crisis-intervention", "first-priority", "lethality", "action-plan"):

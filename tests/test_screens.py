@@ -145,10 +145,10 @@ def screen_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
         jobs = []
         for spec in specs:
-            if spec.kind in ("app-index", "lab-index", "cohort-report"):
+            if spec.kind in ("app-index", "lab-index", "cohort-report", "item-analysis"):
                 rules = (
                     course_rules(CASEDATA, spec.language)
-                    if spec.kind != "cohort-report"
+                    if spec.kind not in ("cohort-report", "item-analysis")
                     else cohort_rules(spec.language)
                 )
             else:
@@ -160,6 +160,8 @@ def screen_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
                 jobs.append(lab_job(spec, lab, rules, n))
             elif spec.kind == "feedback-page":
                 jobs.append(file_job(spec, site.feedback_page(spec), rules))
+            elif spec.kind == "item-analysis":
+                jobs.append(file_job(spec, site.item_analysis(spec), rules))
             else:
                 jobs.append(file_job(spec, site.cohort_report(spec), rules))
 

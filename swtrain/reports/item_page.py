@@ -189,8 +189,9 @@ def _texts_side_by_side(number: int, item: ExerciseAnalysis, msg: Messages) -> s
     rows = [(msg("Prompt"), exercise.prompt)]
     rows += [(msg("Option {letter}", letter=o.letter), o.label) for o in item.options]
     cell = 'style="padding:0.3em 0.6em;border-bottom:1px solid #d4d4d8;vertical-align:top;text-align:left"'
+    row_head = cell[:-1] + ';white-space:nowrap"'
     body = "".join(
-        f'<tr><th scope="row" {cell}>{escape(name)}</th><td lang="en" {cell}>{escape(text.en)}</td>'
+        f'<tr><th scope="row" {row_head}>{escape(name)}</th><td lang="en" {cell}>{escape(text.en)}</td>'
         f'<td lang="zh-Hans" {cell}>{escape(text.zh)}</td></tr>'
         for name, text in rows
     )
@@ -231,4 +232,5 @@ def _reading_guide(msg: Messages) -> str:
         ),
     ]
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-    return f'{SECTION}{heading(2, msg("How to read these figures"))}<ul style="max-width:52em">{items}</ul></section>'
+    title = heading(2, msg("How to read these figures"))
+    return f'{SECTION}{title}<ul style="max-width:52em">{items}</ul></section>'

@@ -108,7 +108,8 @@ def html_table(
             if index == 0 and row_headers:
                 cells.append(f'<th scope="row" style="{cell}text-align:left;font-weight:600">{text}</th>')
             else:
-                cells.append(f'<td style="{cell}text-align:{align}">{text}</td>')
+                keep = "white-space:nowrap;" if num else ""  # a figure never breaks ("10" over "%")
+                cells.append(f'<td style="{cell}text-align:{align};{keep}">{text}</td>')
         out.append(f"<tr>{''.join(cells)}</tr>")
     out.append("</tbody></table>")
     return "".join(out)
