@@ -216,10 +216,14 @@ def test_papermill_grades_a_cohort_and_reports_it_in_chinese(tmp_path: Path) -> 
         tmp_path, submissions_dir=str(tmp_path / "subs"), out_dir=str(tmp_path / "graded"), language="zh", cases=CASE
     )
     text = outputs_text(nb)
-    # three cohort charts, then the debrief of the case's scenario: its decisions and its path map, each with alt text
+    # three cohort charts, the debrief of the case's scenario (its decisions and its path map), then the item map
+    # and the case's options chart (30 trainees: too few in each language for the DIF chart), each with alt text
     images = chart_images(nb)
-    assert len(images) == 5 and all(re.search(r'alt="[^"]{30,}"', tag) for tag in images)
-    assert text.count("以表格查看") == 5  # each chart's data beside it
+    assert len(images) == 7 and all(re.search(r'alt="[^"]{30,}"', tag) for tag in images)
+    assert text.count("以表格查看") == 7  # each chart's data beside it
+    assert "题目图：难度与区分度" not in text  # the chart's title is drawn, not written
+    assert "请先看这些" in text or "成绩发布前，没有需要查看的练习或评阅人。" in text
+    assert "暂时无法比较" in text and "评阅一致性" in text
     scenario = next(e for e in load_case(CASE).exercises if e.type == "scenario")
     assert f"异地就医中的危机儿童 · {scenario.title.zh}</h3>" in text
     assert "学员整体报告" in text and "全部案例" in text and "待评阅答案" in text
