@@ -16,7 +16,6 @@ Severity is never shown by colour alone: each has its own marker shape and a leg
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 import pandas as pd
@@ -31,10 +30,10 @@ from .figures import BAR, LIGHT, MUTED, SMALLEST, drawing, figure_html, html_tab
 from .item_analysis import CaseAnalysis, ExerciseAnalysis, ItemAnalysis
 from .item_flags import EASY, HARD, WEAK, exercise_flags
 from .item_page import what_to_look_at_first
+from .page_text import SECTION, heading, paragraph
 
 #: Severity: (colour, marker); "ok" for an exercise with no flag worth a look.
 STYLES = {"severe": ("#b91c1c", "X"), "check": ("#b45309", "^"), "ok": (BAR, "o")}
-_SECTION = '<section style="max-width:64em;margin-bottom:2em">'
 
 
 def severity(item: ExerciseAnalysis, msg: Messages) -> str:
@@ -44,14 +43,6 @@ def severity(item: ExerciseAnalysis, msg: Messages) -> str:
 
 def _legend_words(msg: Messages) -> dict[str, str]:
     return {"severe": msg("Look before grades go out"), "check": msg("Worth a look"), "ok": msg("Worked as intended")}
-
-
-def _heading(level: int, text: str) -> str:
-    return f'<h{level} style="margin:1.2em 0 0.4em 0">{escape(text)}</h{level}>'
-
-
-def _paragraph(text: str) -> str:
-    return f'<p style="max-width:48em">{escape(text)}</p>'
 
 
 def item_map(analysis: ItemAnalysis, language: str) -> Figure:
@@ -260,8 +251,8 @@ def item_map_html(analysis: ItemAnalysis, language: str, cases: str = "") -> str
     table = html_table(columns, rows, numeric=[False, True, True, True, False], row_headers=True)
     return "".join(
         [
-            _SECTION,
-            _heading(2, msg("Item analysis")),
+            SECTION,
+            heading(2, msg("Item analysis")),
             what_to_look_at_first(analysis, msg),
             figure_html(
                 item_map(analysis, language),
@@ -292,7 +283,7 @@ def options_html(analysis: ItemAnalysis, language: str, cases: str = "") -> str:
     """The option chart of each case, with every option's text and shares as a table."""
     msg = messages(language)
     analysis = chosen(analysis, cases)
-    parts = [_SECTION, _heading(2, msg("Options chosen"))]
+    parts = [SECTION, heading(2, msg("Options chosen"))]
     for case in analysis.cases:
         figure = option_chart(case, language)
         if figure is None:
@@ -336,11 +327,11 @@ def dif_html(analysis: ItemAnalysis, language: str, cases: str = "") -> str:
     """The DIF chart, or why there is none (too few answers in one language)."""
     msg = messages(language)
     analysis = chosen(analysis, cases)
-    parts = [_SECTION, _heading(2, msg("English and Chinese answers compared"))]
+    parts = [SECTION, heading(2, msg("English and Chinese answers compared"))]
     figure = dif_chart(analysis, language)
     if figure is None:
         parts.append(
-            _paragraph(msg("No comparison yet: it needs at least 20 answers in English and 20 in Chinese per case."))
+            paragraph(msg("No comparison yet: it needs at least 20 answers in English and 20 in Chinese per case."))
         )
     else:
         rows = [
