@@ -34,7 +34,7 @@ import sys
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlencode
 
 import click
@@ -60,6 +60,11 @@ CELL_ERROR_INSTRUCTION = "The box above says what to fix. 请按上方提示修�
 
 #: Voilà's settings for the app: no code, no traceback, a cell's error explained in both languages. JupyterHub's
 #: single-user servers get the same (deploy/jupyterhub/jupyterhub_config.py).
+#: A kernel whose page went away without a word (a crashed tab, a laptop asleep) is shut down after this many
+#: idle seconds with no page connected (`swtrain serve --cull-after`); and how often the culler looks.
+CULL_IDLE_SECONDS = 600
+CULL_INTERVAL_SECONDS = 60
+
 VOILA_SETTINGS = (
     "--VoilaConfiguration.show_tracebacks=False",
     "--VoilaConfiguration.strip_sources=True",
@@ -274,20 +279,40 @@ def app_url(port: int, language: str | None = None) -> str:
     return f"http://127.0.0.1:{port}/voila/render/{INDEX}{query}"
 
 
-def voila_command(notebooks: Path, port: int) -> list[str]:
-    """The Voilà command line serving `notebooks` on loopback, code and tracebacks hidden."""
+def voila_command(
+    notebooks: Path, port: int, cull_after: int = CULL_IDLE_SECONDS, open_url: str | None = None
+) -> list[str]:
+    """The app server's command line (swtrain.app_server, Voilà with the course's settings) serving `notebooks`
+    on loopback, code and tracebacks hidden, kernels with no page culled after `cull_after` idle seconds (0:
+    never); with `open_url`, the browser opens there once the server listens."""
+    browser = ["--Voila.open_browser=True", f"--CourseVoila.open_url={open_url}"] if open_url else ["--no-browser"]
     return [
         sys.executable,
         "-m",
-        "voila",
+        "swtrain.app_server",
         str(notebooks),
-        "--no-browser",  # swtrain opens the index itself; Voilà would open its file list
+        *browser,
         "--Voila.ip=127.0.0.1",
         f"--Voila.port={port}",
         "--Voila.port_retries=0",
         *VOILA_SETTINGS,
+        *cull_settings(cull_after),
         # the tree page lists trainee notebooks only; answers and instructor material are not listed
         *(f"--LargeFileManager.hide_globs={name}" for name in sorted(HIDDEN_FROM_TRAINEES)),
+    ]
+
+
+def cull_settings(idle_seconds: int) -> list[str]:
+    """Voilà options that shut down a kernel idle with no page connected for `idle_seconds` (0: never).
+
+    A page that is open keeps its kernel however long the trainee reads: a connected kernel is never culled.
+    """
+    interval = max(1, min(CULL_INTERVAL_SECONDS, idle_seconds // 4)) if idle_seconds else CULL_INTERVAL_SECONDS
+    return [
+        f"--MappingKernelManager.cull_idle_timeout={idle_seconds}",
+        f"--MappingKernelManager.cull_interval={interval}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
     ]
 
 
@@ -303,42 +328,6 @@ def voila_environment(
     return env
 
 
-def run_server(command: list[str], env: Mapping[str, str], port: int, open_url: str | None = None) -> int:
-    """Run the server until it ends (Ctrl+C or SIGTERM stop it and its kernels); its exit code.
-
-    With `open_url`, the default web browser opens it once the server listens.
-    """
-    import signal
-    import subprocess
-
-    process = subprocess.Popen(command, env=dict(env))
-    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: process.terminate())
-    try:
-        if open_url:
-            _wait_then_open(open_url, port, process)
-        return process.wait()
-    except KeyboardInterrupt:  # the terminal sent it to Voilà too; wait for it to finish
-        process.terminate()
-        return process.wait()
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _wait_then_open(url: str, port: int, process: Any, seconds: float = 60.0) -> None:
-    import socket
-    import time
-    import webbrowser
-
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and process.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                webbrowser.open(url)
-                return
-        except OSError:
-            time.sleep(0.2)
-
-
 @click.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8866, show_default=True, help="Port on 127.0.0.1.")
 @click.option(
@@ -350,10 +339,19 @@ def _wait_then_open(url: str, port: int, process: Any, seconds: float = 60.0) ->
 )
 @click.option("--trainee", help="Whose answers the app loads and saves (default: $JUPYTERHUB_USER, else 'demo').")
 @click.option("--no-browser", is_flag=True, help="Do not open a web browser.")
-def serve_command(port: int, language: str | None, trainee: str | None, no_browser: bool) -> None:
+@click.option(
+    "--cull-after",
+    type=click.IntRange(0),
+    default=CULL_IDLE_SECONDS,
+    show_default=True,
+    help="Seconds a kernel may sit idle with no page connected before it is shut down (0: never). A page that "
+    "is open keeps its kernel; a page left or closed gives its kernel back at once.",
+)
+def serve_command(port: int, language: str | None, trainee: str | None, no_browser: bool, cull_after: int) -> None:
     """Start the course as a web app with Voilà: text and widgets only, no code; the URL is printed.
 
-    Answers are saved to notebooks/responses/<trainee>/<case>.json, the same files JupyterLab uses.
+    Answers are saved to notebooks/responses/<trainee>/<case>.json, the same files JupyterLab uses. This
+    process becomes the server (no process stays beside it); Ctrl+C stops it and its kernels.
     """
     try:
         env = voila_environment(language, trainee)
@@ -363,4 +361,6 @@ def serve_command(port: int, language: str | None, trainee: str | None, no_brows
         raise click.ClickException(f"No notebooks folder at {NOTEBOOKS}: run from a source checkout.")
     url = app_url(port, language)
     click.echo(f"The course app: {url}  (Ctrl+C stops it)")
-    sys.exit(run_server(voila_command(NOTEBOOKS, port), env, port, None if no_browser else url))
+    command = voila_command(NOTEBOOKS, port, cull_after, None if no_browser else url)
+    sys.stdout.flush()
+    os.execve(command[0], command, env)

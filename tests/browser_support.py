@@ -255,9 +255,10 @@ class AppServer(ServerProcess):
             return bool(response.status == 200)
 
 
-def start_app(root: Path, work: Path, trainee: str, language: str = "en") -> AppServer:
-    """Start the trainee app over `root` with `swtrain serve`'s own command line; output to `work/voila.log`."""
-    from swtrain.app import voila_command, voila_environment
+def start_app(root: Path, work: Path, trainee: str, language: str = "en", cull_after: int | None = None) -> AppServer:
+    """Start the trainee app over `root` with `swtrain serve`'s own command line (kernels with no page culled
+    after `cull_after` idle seconds, default swtrain's); output to `work/voila.log`."""
+    from swtrain.app import CULL_IDLE_SECONDS, voila_command, voila_environment
 
     port = free_port()
     log = work / "voila.log"
@@ -265,7 +266,12 @@ def start_app(root: Path, work: Path, trainee: str, language: str = "en") -> App
     env = {**voila_environment(language, trainee), "PYTHONUNBUFFERED": "1"}
     try:
         process = subprocess.Popen(
-            voila_command(root, port), cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file
+            voila_command(root, port, CULL_IDLE_SECONDS if cull_after is None else cull_after),
+            cwd=work,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=log_file,
         )
     except BaseException:
         log_file.close()

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-import signal
-import socket
-import subprocess
+import os
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, NamedTuple
 
 import papermill
 import pytest
 from click.testing import CliRunner
 
 from swtrain import app
-from swtrain.app import AppParameters, app_parameters, app_url, page_setup_html, serve_command, voila_command
+from swtrain.app import AppParameters, app_parameters, page_setup_html, serve_command, voila_command
 from swtrain.cases import load_case, load_modules
 from swtrain.errors import CaseNotFound, InvalidTraineeId, SwtrainError, UnknownLanguage
 
@@ -167,94 +165,101 @@ def test_the_module_notebook_in_the_app_opens_the_query_case(tmp_path: Path, mon
 # --- the server -------------------------------------------------------------------------------
 
 
-class FakeProcess:
-    """Stands in for the Voilà server process: records how it was started and ends at once."""
+class Exec(NamedTuple):
+    """What `swtrain serve` would have become: the program, its command line and environment."""
 
-    started: ClassVar[list[FakeProcess]] = []
-
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        self.args, self.env = args, env
-        FakeProcess.started.append(self)
-
-    def poll(self) -> int | None:
-        return None
-
-    def wait(self) -> int:
-        return 0
+    path: str
+    args: list[str]
+    env: dict[str, str]
 
 
 @pytest.fixture
-def fake_popen(monkeypatch: pytest.MonkeyPatch) -> list[FakeProcess]:
-    FakeProcess.started = []
-    monkeypatch.setattr(subprocess, "Popen", FakeProcess)
+def fake_exec(monkeypatch: pytest.MonkeyPatch) -> list[Exec]:
+    """Stands in for os.execve: records the server `swtrain serve` would turn into, and returns."""
+    started: list[Exec] = []
+    monkeypatch.setattr(os, "execve", lambda path, args, env: started.append(Exec(path, list(args), dict(env))))
     monkeypatch.delenv("SWTRAIN_TRAINEE", raising=False)
     monkeypatch.delenv("SWTRAIN_LANGUAGE", raising=False)
-    return FakeProcess.started
+    return started
 
 
 def serve(*args: str) -> Any:
     return CliRunner().invoke(serve_command, list(args), catch_exceptions=False)
 
 
-def test_voila_command_serves_the_notebooks_on_loopback_without_tracebacks() -> None:
+def test_voila_command_serves_the_notebooks_on_loopback_without_tracebacks_and_culls_idle_kernels() -> None:
     command = voila_command(Path("/course/notebooks"), 8870)
-    assert command[:4] == [sys.executable, "-m", "voila", "/course/notebooks"]
+    assert command[:4] == [sys.executable, "-m", "swtrain.app_server", "/course/notebooks"]
     for option in (
         "--no-browser",
         "--Voila.ip=127.0.0.1",
         "--Voila.port=8870",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
+        f"--MappingKernelManager.cull_idle_timeout={app.CULL_IDLE_SECONDS}",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",  # an open page keeps its kernel
     ):
         assert option in command
+    quick = voila_command(Path("/c"), 8870, cull_after=12, open_url="http://127.0.0.1:8870/voila/render/index.ipynb")
+    assert "--MappingKernelManager.cull_idle_timeout=12" in quick and "--MappingKernelManager.cull_interval=3" in quick
+    assert "--Voila.open_browser=True" in quick and "--no-browser" not in quick
+    assert "--CourseVoila.open_url=http://127.0.0.1:8870/voila/render/index.ipynb" in quick
+    assert "--MappingKernelManager.cull_idle_timeout=0" in voila_command(Path("/c"), 8870, cull_after=0)
 
 
-def test_serve_starts_voila_for_the_trainee_and_prints_the_url(fake_popen: list[FakeProcess]) -> None:
-    handler = signal.getsignal(signal.SIGTERM)
-    result = serve("--port", "8870", "--language", "zh", "--trainee", "t003", "--no-browser")
+def test_serve_becomes_the_server_for_the_trainee_and_prints_the_url(fake_exec: list[Exec]) -> None:
+    result = serve("--port", "8870", "--language", "zh", "--trainee", "t003", "--no-browser", "--cull-after", "90")
     assert result.exit_code == 0
     assert "http://127.0.0.1:8870/voila/render/index.ipynb?language=zh" in result.output
-    [process] = fake_popen
-    assert process.args == voila_command(app.NOTEBOOKS, 8870)
-    assert process.env["SWTRAIN_TRAINEE"] == "t003" and process.env["SWTRAIN_LANGUAGE"] == "zh"
-    assert signal.getsignal(signal.SIGTERM) is handler  # the server's own SIGTERM handler is gone with it
+    [server] = fake_exec  # this process turns into the server: no process stays beside it
+    assert server.path == sys.executable and server.args == voila_command(app.NOTEBOOKS, 8870, cull_after=90)
+    assert server.env["SWTRAIN_TRAINEE"] == "t003" and server.env["SWTRAIN_LANGUAGE"] == "zh"
 
 
-def test_serve_without_a_trainee_leaves_it_to_the_hub_or_the_notebook(fake_popen: list[FakeProcess]) -> None:
+def test_serve_opens_the_browser_at_the_index_through_the_server(fake_exec: list[Exec]) -> None:
+    serve("--port", "8870", "--language", "en")
+    url = "http://127.0.0.1:8870/voila/render/index.ipynb?language=en"
+    assert fake_exec[0].args == voila_command(app.NOTEBOOKS, 8870, open_url=url)
+
+
+def test_serve_without_a_trainee_leaves_it_to_the_hub_or_the_notebook(fake_exec: list[Exec]) -> None:
     result = serve("--no-browser")
     assert result.exit_code == 0
     # without --language the app opens in the trainee's last choice: the address names none
     assert "http://127.0.0.1:8866/voila/render/index.ipynb  " in result.output
-    assert "SWTRAIN_TRAINEE" not in fake_popen[0].env and "SWTRAIN_LANGUAGE" not in fake_popen[0].env
-    assert fake_popen[0].args == voila_command(app.NOTEBOOKS, 8866)
+    assert "SWTRAIN_TRAINEE" not in fake_exec[0].env and "SWTRAIN_LANGUAGE" not in fake_exec[0].env
+    assert fake_exec[0].args == voila_command(app.NOTEBOOKS, 8866)
 
 
-def test_serve_refuses_an_unsafe_trainee_id(fake_popen: list[FakeProcess]) -> None:
+def test_serve_refuses_an_unsafe_trainee_id(fake_exec: list[Exec]) -> None:
     result = serve("--trainee", "../t1", "--no-browser")
     assert result.exit_code == 1 and "Trainee id '../t1'" in result.output
-    assert fake_popen == []
+    assert fake_exec == []
 
 
-def test_serve_refuses_an_unknown_language(fake_popen: list[FakeProcess]) -> None:
+def test_serve_refuses_an_unknown_language_and_a_negative_cull_time(fake_exec: list[Exec]) -> None:
     result = serve("--language", "fr", "--no-browser")
     assert result.exit_code == 2 and "Invalid value for '--language'" in result.output
-    assert fake_popen == []
+    result = serve("--cull-after", "-5", "--no-browser")
+    assert result.exit_code == 2 and "--cull-after" in result.output
+    assert fake_exec == []
 
 
 def test_serve_has_help_text() -> None:
     assert serve_command.help and len(serve_command.help) > 20
-    assert "--trainee" in serve("--help").output
+    assert "--trainee" in serve("--help").output and "--cull-after" in serve("--help").output
 
 
-def test_the_browser_opens_at_the_index_once_the_server_listens(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_server_opens_the_browser_at_the_course_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    from swtrain.app_server import CourseVoila
+
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", opened.append)
-    with socket.socket() as listening:
-        listening.bind(("127.0.0.1", 0))
-        listening.listen()
-        port = listening.getsockname()[1]
-        app._wait_then_open(app_url(port, "en"), port, FakeProcess([], {}), seconds=5)
-    assert opened == [f"http://127.0.0.1:{port}/voila/render/index.ipynb?language=en"]
+    server = CourseVoila()
+    server.open_url = "http://127.0.0.1:8870/voila/render/index.ipynb?language=zh"
+    server.launch_browser()
+    assert opened == ["http://127.0.0.1:8870/voila/render/index.ipynb?language=zh"]
 
 
 def test_on_a_hub_the_placeholder_trainee_becomes_the_hub_user_in_jupyterlab_too() -> None:

@@ -1,0 +1,65 @@
+"""The trainee app's server: Voilà, with the course's settings, giving back every kernel it no longer needs.
+
+    python -m swtrain.app_server NOTEBOOKS [Voilà options]      what `swtrain serve` runs, in its own process
+
+Two things Voilà 0.5 does not do by itself:
+
+- A page asks for its kernel to be shut down when it is left or closed: it
+  sends a beacon with the `_xsrf` cookie's value. No response of Voilà sets
+  that cookie, so the request is refused (403 "'_xsrf' argument missing",
+  voila-dashboards/voila#1458) and the kernel stays. Every page response here
+  sets the cookie (tornado's `xsrf_token`), so the beacon passes the XSRF
+  check as jupyter_server means it to; XSRF protection stays on.
+- A kernel whose page went away without a word (a crashed tab, a laptop put to
+  sleep, a lost network) is shut down once it has been idle with no page
+  connected for `swtrain.app.CULL_IDLE_SECONDS` (jupyter_server's culler;
+  `swtrain serve --cull-after`). A page that is open keeps its kernel however long the
+  trainee reads: a connected kernel is never culled.
+"""
+
+from __future__ import annotations
+
+import sys
+import webbrowser
+from collections.abc import Sequence
+from typing import Any
+
+from traitlets import Unicode
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+
+class CookieSettingHandler(TornadoVoilaHandler):
+    """Voilà's page handler, setting the `_xsrf` cookie the page's shutdown beacon sends back."""
+
+    async def get(self, path: str | None = None) -> None:
+        self.xsrf_token  # noqa: B018 - reading it sets the cookie (tornado.web.RequestHandler.xsrf_token)
+        await super().get(path)
+
+
+class CourseVoila(Voila):
+    """Voilà serving the course: pages set the XSRF cookie; the browser opens at the course index."""
+
+    open_url = Unicode("", config=True, help="Where the browser opens: the course index, in a language.")
+
+    def init_handlers(self) -> list[Any]:
+        handlers: list[Any] = super().init_handlers()
+        return [
+            (pattern, CookieSettingHandler, *rest) if handler is TornadoVoilaHandler else (pattern, handler, *rest)
+            for pattern, handler, *rest in handlers
+        ]
+
+    def launch_browser(self) -> None:
+        if self.open_url:
+            webbrowser.open(self.open_url)
+        else:
+            super().launch_browser()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the course's Voilà with `argv` (Voilà's own command line) until it is stopped."""
+    CourseVoila.launch_instance(argv=list(sys.argv[1:] if argv is None else argv))
+
+
+if __name__ == "__main__":
+    main()
