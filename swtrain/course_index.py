@@ -165,10 +165,12 @@ def show_course(
     """
     from IPython.display import HTML, display
 
-    from .app import in_app, page_language, page_setup_html, page_trainee
+    from .app import in_app, page_language, page_setup_html, page_trainee, wait_for_page
     from .notebook import show_errors_readably
 
-    environ = os.environ if environ is None else environ
+    if environ is None:
+        wait_for_page()  # a preheated kernel of the app's pool waits here for its page's request
+        environ = os.environ
     show_errors_readably()
     trainee_id = page_trainee(trainee_id, environ)
     chosen = page_language(language, trainee_id, responses_dir, environ)

@@ -255,9 +255,17 @@ class AppServer(ServerProcess):
             return bool(response.status == 200)
 
 
-def start_app(root: Path, work: Path, trainee: str, language: str = "en", cull_after: int | None = None) -> AppServer:
+def start_app(
+    root: Path,
+    work: Path,
+    trainee: str,
+    language: str = "en",
+    cull_after: int | None = None,
+    pool: dict[str, int] | None = None,
+) -> AppServer:
     """Start the trainee app over `root` with `swtrain serve`'s own command line (kernels with no page culled
-    after `cull_after` idle seconds, default swtrain's); output to `work/voila.log`."""
+    after `cull_after` idle seconds, default swtrain's; `pool`: preheated kernels per trainee notebook);
+    output to `work/voila.log`."""
     from swtrain.app import CULL_IDLE_SECONDS, voila_command, voila_environment
 
     port = free_port()
@@ -266,7 +274,7 @@ def start_app(root: Path, work: Path, trainee: str, language: str = "en", cull_a
     env = {**voila_environment(language, trainee), "PYTHONUNBUFFERED": "1"}
     try:
         process = subprocess.Popen(
-            voila_command(root, port, CULL_IDLE_SECONDS if cull_after is None else cull_after),
+            voila_command(root, port, CULL_IDLE_SECONDS if cull_after is None else cull_after, pool=pool),
             cwd=work,
             env=env,
             stdin=subprocess.DEVNULL,
