@@ -32,7 +32,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import NamedTuple
@@ -323,6 +323,21 @@ def app_url(port: int, language: str | None = None) -> str:
     return f"http://127.0.0.1:{port}/voila/render/{INDEX}{query}"
 
 
+def parse_pool(values: Sequence[str]) -> dict[str, int]:
+    """`--pool` values ("4", "crisis_intervention.ipynb=40") as notebook -> kernels ("*": every trainee
+    notebook not named)."""
+    pool: dict[str, int] = {}
+    for value in values:
+        name, _, size = value.rpartition("=")
+        if not size.isdigit():
+            raise SwtrainError(
+                f"--pool {value!r} is not a number of kernels",
+                "Expected N (for every trainee notebook) or NOTEBOOK=N, such as crisis_intervention.ipynb=40.",
+            )
+        pool[name or "*"] = int(size)
+    return pool
+
+
 def pool_settings(notebooks: Path, pool: Mapping[str, int]) -> list[str]:
     """Voilà options for a pool of preheated kernels: `pool` maps a trainee notebook (relative to `notebooks`,
     or "*" for every trainee notebook not named) to how many kernels wait for its pages. Instructor notebooks
@@ -418,7 +433,18 @@ def voila_environment(
     help="Seconds a kernel may sit idle with no page connected before it is shut down (0: never). A page that "
     "is open keeps its kernel; a page left or closed gives its kernel back at once.",
 )
-def serve_command(port: int, language: str | None, trainee: str | None, no_browser: bool, cull_after: int) -> None:
+@click.option(
+    "--pool",
+    "pool",
+    multiple=True,
+    metavar="[NOTEBOOK=]N",
+    help="Keep N kernels ready for each trainee notebook's pages (started, swtrain imported, the module's cases "
+    "loaded), or for one notebook only with NOTEBOOK=N; a page served from the pool shows in a fraction of "
+    "the time. Repeatable; default none. Each ready kernel holds about 60 MB.",
+)
+def serve_command(
+    port: int, language: str | None, trainee: str | None, no_browser: bool, cull_after: int, pool: tuple[str, ...]
+) -> None:
     """Start the course as a web app with Voilà: text and widgets only, no code; the URL is printed.
 
     Answers are saved to notebooks/responses/<trainee>/<case>.json, the same files JupyterLab uses. This
@@ -431,7 +457,10 @@ def serve_command(port: int, language: str | None, trainee: str | None, no_brows
     if not NOTEBOOKS.is_dir():
         raise click.ClickException(f"No notebooks folder at {NOTEBOOKS}: run from a source checkout.")
     url = app_url(port, language)
+    try:
+        command = voila_command(NOTEBOOKS, port, cull_after, None if no_browser else url, parse_pool(pool))
+    except SwtrainError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"The course app: {url}  (Ctrl+C stops it)")
-    command = voila_command(NOTEBOOKS, port, cull_after, None if no_browser else url)
     sys.stdout.flush()
     os.execve(command[0], command, env)

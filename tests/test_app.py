@@ -246,6 +246,49 @@ def test_serve_refuses_an_unknown_language_and_a_negative_cull_time(fake_exec: l
     assert fake_exec == []
 
 
+def test_the_pool_is_for_trainee_notebooks_only_and_sized_per_notebook(fake_exec: list[Exec]) -> None:
+    serve("--no-browser", "--pool", "2", "--pool", "crisis_intervention.ipynb=40")
+    options = fake_exec[0].args
+    assert "--VoilaConfiguration.preheat_kernel=True" in options
+    [pools] = [o.split("=", 1)[1] for o in options if o.startswith("--VoilaKernelManager.kernel_pools_config=")]
+    sizes = {name: entry["pool_size"] for name, entry in json.loads(pools).items()}
+    trainee = sorted(p.name for p in app.NOTEBOOKS.glob("*.ipynb"))
+    assert sizes == {"default": 0, **dict.fromkeys(trainee, 2), "crisis_intervention.ipynb": 40}
+    assert not any("instructor" in name or "cases/" in name for name in sizes)  # never preheated
+    assert not any("preheat" in o for o in voila_command(app.NOTEBOOKS, 8866))  # no pool unless asked for
+
+
+def test_serve_refuses_a_pool_it_cannot_make(fake_exec: list[Exec]) -> None:
+    result = serve("--no-browser", "--pool", "instructor/review.ipynb=3")
+    assert result.exit_code == 1 and "not a trainee notebook" in result.output
+    result = serve("--no-browser", "--pool", "many")
+    assert result.exit_code == 1 and "--pool 'many' is not a number of kernels" in result.output
+    assert fake_exec == []
+
+
+def test_a_kernel_waits_for_its_page_only_when_preheated(monkeypatch: pytest.MonkeyPatch) -> None:
+    import voila.utils
+
+    asked: list[str] = []
+    warmed: list[str] = []
+
+    def request_arrives(url: str | None = None) -> None:
+        asked.append("waited")
+        os.environ["QUERY_STRING"] = "case_id=child-in-crisis&language=zh"
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", request_arrives)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    monkeypatch.setenv("SWTRAIN_REQUEST_READ", "")  # undone after the test, whatever wait_for_page sets
+    app.wait_for_page(lambda: warmed.append("warm"))
+    assert asked == warmed == []  # JupyterLab, papermill, a kernel Voilà started for a page: nothing to wait for
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("QUERY_STRING", "case_id=leukaemia-boy&language=en")  # an earlier request's, left over
+    app.wait_for_page(lambda: warmed.append("warm"))
+    app.wait_for_page(lambda: warmed.append("warm"))  # the request is in: no second wait
+    assert asked == ["waited"] and warmed == ["warm"]
+    assert app.query_values(os.environ) == {"case_id": "child-in-crisis", "language": "zh"} and app.in_app()
+
+
 def test_serve_has_help_text() -> None:
     assert serve_command.help and len(serve_command.help) > 20
     assert "--trainee" in serve("--help").output and "--cull-after" in serve("--help").output
