@@ -68,6 +68,8 @@ CELL_ERROR_INSTRUCTION = "The box above says what to fix. 请按上方提示修�
 #: idle seconds with no page connected (`swtrain serve --cull-after`); and how often the culler looks.
 CULL_IDLE_SECONDS = 600
 CULL_INTERVAL_SECONDS = 60
+#: A kernel taken from the pool is replaced this many seconds later: refills start after a burst, not during it.
+POOL_REFILL_SECONDS = 10
 
 VOILA_SETTINGS = (
     "--VoilaConfiguration.show_tracebacks=False",
@@ -356,7 +358,7 @@ def pool_settings(notebooks: Path, pool: Mapping[str, int]) -> list[str]:
     return [
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaKernelManager.kernel_pools_config={json.dumps(sizes)}",
-        "--VoilaKernelManager.fill_delay=0",
+        f"--VoilaKernelManager.fill_delay={POOL_REFILL_SECONDS}",
     ]
 
 
