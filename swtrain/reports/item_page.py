@@ -19,7 +19,7 @@ from ..i18n import Messages, figure, plural
 from ..models import Exercise
 from .agreement_page import agreement_flags, agreement_section
 from .item_analysis import CaseAnalysis, ExerciseAnalysis, ItemAnalysis
-from .item_flags import ALPHA_OK, Flag, case_flags, exercise_flags
+from .item_flags import ALPHA_OK, SEVERITIES, Flag, case_flags, exercise_flags
 from .marker_agreement import LEVELS_AGREE, TOTALS_AGREE
 from .page_text import SECTION, flag_list, heading, html_table, paragraph, percent
 
@@ -110,8 +110,7 @@ def _case_section(case: CaseAnalysis, msg: Messages) -> str:
         "deleted: Cronbach's alpha without the exercise; DIF: the ETS class between English and Chinese answers."
     )
     table = html_table(columns, rows, caption=caption, numeric=[False, *[True] * 7, False], row_headers=True)
-    order = {"severe": 0, "check": 1, "note": 2}
-    flags.sort(key=lambda pair: order[pair[1].severity])
+    flags.sort(key=lambda pair: SEVERITIES.index(pair[1].severity))
     options = "".join(
         _options_table(number, item, msg) for number, item in enumerate(case.exercises, start=1) if item.options
     )
