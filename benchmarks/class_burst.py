@@ -167,9 +167,18 @@ def run_mode(pool: int, args: argparse.Namespace, work: Path) -> dict[str, float
     process = psutil.Process(server.pid)
     try:
         deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and not (listening(port) and len(kernels_uss(process)) >= pool):
-            time.sleep(0.5)  # until the server listens and the pool is full
-        time.sleep(2)
+        log_path = work / f"voila-{pool}.log"
+        while time.monotonic() < deadline and not (
+            listening(port) and (not pool or "is filled with" in log_path.read_text(errors="replace"))
+        ):
+            time.sleep(0.5)  # until the server listens and the pool's kernels have started
+        settled = server_cpu(process)
+        while time.monotonic() < deadline:
+            time.sleep(2)  # then until they have warmed up: the server and its kernels are idle
+            now = server_cpu(process)
+            if now - settled < 0.2:
+                break
+            settled = now
         cpu_before = server_cpu(process)
         usable, errors, done = asyncio.run(
             asyncio.wait_for(burst(port, args.trainees, args.within, 60), args.max_seconds)

@@ -382,6 +382,9 @@ def voila_command(
         "--Voila.ip=127.0.0.1",
         f"--Voila.port={port}",
         "--Voila.port_retries=0",
+        # kernels talk to the server over Unix sockets in Voilà's private folder: no TCP port to race for when
+        # a pool starts many kernels at once (a clash killed one in 40), and none open to other local users
+        "--KernelManager.transport=ipc",
         *VOILA_SETTINGS,
         *cull_settings(cull_after),
         *pool_settings(notebooks, pool or {}),

@@ -15,10 +15,18 @@ Two things Voilà 0.5 does not do by itself:
   connected for `swtrain.app.CULL_IDLE_SECONDS` (jupyter_server's culler;
   `swtrain serve --cull-after`). A page that is open keeps its kernel however long the
   trainee reads: a connected kernel is never culled.
+
+And one thing its kernel pool (`swtrain serve --pool`) does not do well under
+a class burst: Voilà hands out the pool's first entry even when that is a
+refill still starting (or one whose kernel failed to start), so the trainee
+waits for it. Here a page takes a kernel that is ready, the oldest first;
+while none is, it gets a kernel of its own at once, as without a pool, and a
+failed entry is dropped (and refilled) instead of served.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import webbrowser
 from collections.abc import Sequence
@@ -37,6 +45,31 @@ class CookieSettingHandler(TornadoVoilaHandler):
         await super().get(path)
 
 
+def ready_first(manager: Any) -> None:
+    """Make Voilà's pooling kernel manager `manager` serve ready kernels only (see the module's docstring)."""
+    base = type(manager)
+
+    def ready(pool: list[asyncio.Task[Any]]) -> list[asyncio.Task[Any]]:
+        for entry in [e for e in pool if e.done() and (e.cancelled() or e.exception() is not None)]:
+            pool.remove(entry)
+            manager.log.warning("A pooled kernel failed to start and is replaced: %s", entry.exception())
+        return [entry for entry in pool if entry.done()]
+
+    class ReadyFirst(base):  # type: ignore[misc,valid-type]
+        def get_pool_size(self, notebook_name: str) -> int:
+            return len(ready(self._pools.get(notebook_name, [])))
+
+        async def get_rendered_notebook(self, notebook_name: str, *args: Any, **kwargs: Any) -> Any:
+            pool = self._pools.get(notebook_name, [])
+            first = ready(pool)[:1]
+            if first:  # Voilà takes the pool's first entry: put the oldest ready one there
+                pool.remove(first[0])
+                pool.insert(0, first[0])
+            return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+
+    manager.__class__ = ReadyFirst
+
+
 class CourseVoila(Voila):
     """Voilà serving the course: pages set the XSRF cookie; the browser opens at the course index."""
 
@@ -48,6 +81,12 @@ class CourseVoila(Voila):
             (pattern, CookieSettingHandler, *rest) if handler is TornadoVoilaHandler else (pattern, handler, *rest)
             for pattern, handler, *rest in handlers
         ]
+
+    def init_settings(self) -> dict[str, Any]:
+        settings: dict[str, Any] = super().init_settings()
+        if self.voila_configuration.preheat_kernel:
+            ready_first(self.kernel_manager)
+        return settings
 
     def launch_browser(self) -> None:
         if self.open_url:

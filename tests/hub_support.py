@@ -69,20 +69,22 @@ c.SimpleLocalProcessSpawner.home_dir_template = {str(homes / "{username}")!r}
 c.Spawner.cmd = [{str(SINGLEUSER)!r}]
 c.Spawner.args = [*c.Spawner.args, *{singleuser_args!r}]
 c.Spawner.start_timeout = 60
-c.JupyterHub.services = [{{"name": {SERVICE!r}, "api_token": {api_token!r}}}]
-c.JupyterHub.load_roles = [{{"name": {SERVICE!r}, "scopes": {scopes!r}, "services": [{SERVICE!r}]}}]
+c.JupyterHub.services.extend([{{"name": {SERVICE!r}, "api_token": {api_token!r}}}])
+c.JupyterHub.load_roles.extend([{{"name": {SERVICE!r}, "scopes": {scopes!r}, "services": [{SERVICE!r}]}}])
 """
 
 
-def hub_environment(work: Path) -> dict[str, str]:
-    """The hub's environment: the deployment config's settings pointed into `work`, no idle culler."""
+def hub_environment(work: Path, cull: tuple[int, int]) -> dict[str, str]:
+    """The hub's environment: the deployment config's settings pointed into `work`; `cull` is (server idle
+    seconds, kernel idle seconds), 0 for never."""
     return {
         **os.environ,
         "PYTHONUNBUFFERED": "1",
         "SWTRAIN_HUB_ROOT": str(work),
         "SWTRAIN_HUB_VENV": str(Path(sys.executable).parent.parent),
         "SWTRAIN_HUB_TRAINEES": str(work / "no-roster.txt"),
-        "SWTRAIN_HUB_CULL_IDLE": "0",
+        "SWTRAIN_HUB_CULL_IDLE": str(cull[0]),
+        "SWTRAIN_HUB_CULL_KERNELS": str(cull[1]),
     }
 
 
@@ -194,8 +196,9 @@ def _end_process(pid: int) -> None:
             time.sleep(0.1)
 
 
-def start_hub(work: Path, homes: Path, password: str) -> Hub:
-    """Start JupyterHub on 127.0.0.1 with the deployment config and the test's settings; log in `work`."""
+def start_hub(work: Path, homes: Path, password: str, cull: tuple[int, int] = (0, 0)) -> Hub:
+    """Start JupyterHub on 127.0.0.1 with the deployment config and the test's settings; log in `work`.
+    `cull`: (server, kernel) idle seconds before the deployment's cullers stop them; 0 for never."""
     ports = {"public": free_port(), "hub": free_port(), "proxy_api": free_port()}
     api_token = secrets.token_hex(24)
     config = work / "jupyterhub_config.py"
@@ -207,7 +210,7 @@ def start_hub(work: Path, homes: Path, password: str) -> Hub:
         process = subprocess.Popen(
             command,
             cwd=work,
-            env=hub_environment(work),
+            env=hub_environment(work, cull),
             stdin=subprocess.DEVNULL,
             stdout=log_file,
             stderr=subprocess.STDOUT,

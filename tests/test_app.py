@@ -194,6 +194,7 @@ def test_voila_command_serves_the_notebooks_on_loopback_without_tracebacks_and_c
         "--no-browser",
         "--Voila.ip=127.0.0.1",
         "--Voila.port=8870",
+        "--KernelManager.transport=ipc",  # no TCP port to race for when a pool starts many kernels
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
         f"--MappingKernelManager.cull_idle_timeout={app.CULL_IDLE_SECONDS}",

@@ -65,3 +65,41 @@ def test_the_app_serves_trainee_notebooks_and_nothing_of_instructors_or_other_tr
         status, page = fetch(app.url("voila/render/crisis_intervention.ipynb?case_id=no-such-case"))
         assert "is not a known case in casedata." in page
         assert str(ROOT) not in page and str(tmp_path) not in page
+
+
+def test_a_pooled_page_takes_a_ready_kernel_and_never_waits_for_a_refill_or_a_failed_one() -> None:
+    """swtrain.app_server.ready_first over a stand-in for Voilà's pooling manager (it hands out the first entry)."""
+    import asyncio
+    import logging
+
+    from swtrain.app_server import ready_first
+
+    class Pooling:  # what Voilà's VoilaKernelManager does with its pool
+        log = logging.getLogger("test-pool")
+
+        def __init__(self) -> None:
+            self._pools: dict[str, list[asyncio.Future[dict[str, str]]]] = {}
+
+        def get_pool_size(self, name: str) -> int:
+            return len(self._pools.get(name, []))
+
+        async def get_rendered_notebook(self, name: str) -> str:
+            return (await self._pools[name].pop(0))["kernel_id"]
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        starting, failed, ready = loop.create_future(), loop.create_future(), loop.create_future()
+        failed.set_exception(RuntimeError("Address already in use"))
+        ready.set_result({"kernel_id": "k-ready"})
+        manager = Pooling()
+        manager._pools["case.ipynb"] = [starting, failed, ready]
+        assert manager.get_pool_size("case.ipynb") == 3  # Voilà counts a refill still starting, and a failure
+        ready_first(manager)
+        assert manager.get_pool_size("case.ipynb") == 1
+        assert manager._pools["case.ipynb"] == [starting, ready]  # the failed entry is dropped, to be refilled
+        assert await asyncio.wait_for(manager.get_rendered_notebook("case.ipynb"), 1) == "k-ready"
+        assert manager.get_pool_size("case.ipynb") == 0  # only the refill is left: the next page starts its own
+        starting.set_result({"kernel_id": "k-later"})
+        assert manager.get_pool_size("case.ipynb") == 1
+
+    asyncio.run(scenario())

@@ -7,7 +7,9 @@ starts their server; the course is copied into each home as nbgitpuller would;
 the module notebook runs cell by cell in a kernel of each trainee's server,
 through the proxy, and answers as the widgets do; then `swtrain collect` reads
 both homes and `swtrain grade` grades both trainees. Each trainee's landing
-page is the course index in the app (Voilà in their server), with no code.
+page is the course index in the app (Voilà in their server), with no code. A second
+hub, with short cull times, shows the deployment's cullers giving back kernels
+no page holds and stopping idle servers.
 
 Run by hand without configurable-http-proxy or node the test is skipped; with CI set it fails.
 """
@@ -28,7 +30,7 @@ import pytest
 from click.testing import CliRunner
 from traitlets.config.loader import PyFileConfigLoader
 
-from swtrain.app import VOILA_SETTINGS
+from swtrain.app import VOILA_SETTINGS, cull_settings
 from swtrain.cli import main
 
 from .browser_support import Budget, running_in_ci
@@ -48,7 +50,11 @@ def test_the_deployment_config_loads_and_opens_the_course_index(monkeypatch: pyt
     config = PyFileConfigLoader(DEPLOY_CONFIG.name, path=str(DEPLOY_CONFIG.parent)).load_config()
     # Trainees land on the app (Voilà, set as `swtrain serve` sets it); instructors on JupyterLab.
     assert config.Spawner.default_url == "/voila/render/course/notebooks/index.ipynb"
-    assert tuple(config.Spawner.args) == VOILA_SETTINGS
+    # Kernels no page holds are culled as `swtrain serve` culls them; idle servers by jupyterhub-idle-culler.
+    assert tuple(config.Spawner.args) == (*VOILA_SETTINGS, *cull_settings(600))
+    (culler,) = config.JupyterHub.services
+    assert culler["command"][1:] == ["-m", "jupyterhub_idle_culler", "--timeout=3600", "--cull-every=300"]
+    assert config.JupyterHub.load_roles[0]["services"] == ["idle-culler"]
     for admin, landing in ((False, config.Spawner.default_url), (True, "/lab/tree/course/notebooks/index.ipynb")):
         spawner = SimpleNamespace(user=SimpleNamespace(admin=admin), default_url="")
         config.Spawner.pre_spawn_hook(spawner)
@@ -61,6 +67,22 @@ def test_the_deployment_config_loads_and_opens_the_course_index(monkeypatch: pyt
     hub = JupyterHub(config=config)
     assert hub.authenticator_class.__name__ == "PAMAuthenticator"
     assert hub.spawner_class.__name__ == "LocalProcessSpawner"
+
+
+def test_the_deployment_config_says_what_to_install_when_the_idle_culler_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "jupyterhub_idle_culler" else real(name, *a)
+    )
+    with pytest.raises(SystemExit, match="pip install jupyterhub-idle-culler .or set SWTRAIN_HUB_CULL_IDLE=0"):
+        PyFileConfigLoader(DEPLOY_CONFIG.name, path=str(DEPLOY_CONFIG.parent)).load_config()
+    monkeypatch.setenv("SWTRAIN_HUB_CULL_IDLE", "0")  # culling switched off: no culler needed, no service
+    config = PyFileConfigLoader(DEPLOY_CONFIG.name, path=str(DEPLOY_CONFIG.parent)).load_config()
+    assert "services" not in config.JupyterHub
 
 
 @pytest.fixture
@@ -188,3 +210,61 @@ def test_two_trainees_work_on_a_real_hub_and_the_instructor_collects_and_grades_
     assert sorted(rows) == sorted(TRAINEES)
     assert float(rows["trainee1"]["first-priority"]) > float(rows["trainee2"]["first-priority"])
     assert time.monotonic() - started < TOTAL_SECONDS
+
+
+KERNEL_CULL = 4  # seconds a kernel with no page open is kept in the culling test
+SERVER_CULL = 30  # seconds an idle server is kept in the culling test (the culler looks every 15 s)
+
+
+@pytest.fixture
+def culling_hub(tmp_path: Path) -> Iterator[tuple[Hub, Budget]]:
+    problem = missing_for_hub()
+    if problem:
+        if running_in_ci():
+            pytest.fail(f"The JupyterHub test must run in CI, but {problem}.", pytrace=False)
+        pytest.skip(problem)
+    budget = Budget(TOTAL_SECONDS)
+    (tmp_path / "homes").mkdir()
+    started = start_hub(tmp_path, tmp_path / "homes", PASSWORD, cull=(SERVER_CULL, KERNEL_CULL))
+    try:
+        started.wait_until_ready(budget)
+        yield started, budget
+    finally:
+        started.stop()
+
+
+def test_the_hub_shuts_down_kernels_no_page_holds_and_stops_idle_servers(culling_hub: tuple[Hub, Budget]) -> None:
+    """The deployment's cullers, with short times: a kernel no page holds goes, one a page holds stays until the
+    page goes; then jupyterhub-idle-culler stops the idle server."""
+    server, budget = culling_hub
+    user = "trainee1"
+    browser = log_in(server, user, PASSWORD)
+    spawn = browser.post(
+        f"{server.url}/hub/api/users/{user}/server", headers={"X-XSRFToken": browser.cookies.get("_xsrf", "")}
+    )
+    assert spawn.status_code in (201, 202), spawn.text
+    server.wait_for_server(user, budget)
+    spawned = time.monotonic()
+    token = server.api("POST", f"hub/api/users/{user}/tokens", {"note": "test", "expires_in": 600}, expect=201)["token"]
+    left = server.api("POST", f"user/{user}/api/kernels", {"name": "python3"}, token=token, expect=201)["id"]
+    held = server.api("POST", f"user/{user}/api/kernels", {"name": "python3"}, token=token, expect=201)["id"]
+    page = KernelChannel(server, user, held, token, budget)  # an open page: its kernel's websocket
+    try:
+        assert page.execute("print(6 * 7)").strip() == "42"
+
+        def kernels() -> set[str]:
+            return {kernel["id"] for kernel in server.api("GET", f"user/{user}/api/kernels", token=token)}
+
+        budget.poll(lambda: kernels() == {held}, f"the kernel no page holds to go after {KERNEL_CULL} s", 30, 0.5)
+        time.sleep(KERNEL_CULL + 2)
+        assert kernels() == {held}, "the kernel of the open page was shut down"
+    finally:
+        page.socket.close()
+    budget.poll(lambda: not kernels(), f"the left page's kernel to go after {KERNEL_CULL} s", 30, 0.5)
+
+    def stopped() -> bool:
+        return not server.api("GET", f"hub/api/users/{user}")["servers"]
+
+    budget.poll(stopped, f"jupyterhub-idle-culler to stop the server idle for {SERVER_CULL} s", 90, 1)
+    assert time.monotonic() - spawned >= SERVER_CULL - 5, "the server was stopped before it had been idle"
+    assert "idle-culler" in server.log.read_text(encoding="utf-8", errors="replace")

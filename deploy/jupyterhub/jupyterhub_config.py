@@ -11,10 +11,11 @@ Site settings come from the environment, so this file is used as it is (see READ
     SWTRAIN_HUB_INSTRUCTORS  comma-separated admin user names                  (instructor)
     SWTRAIN_HUB_COURSE_DIR   the nbgitpuller targetpath in each home           (course)
     SWTRAIN_HUB_CULL_IDLE    seconds before an idle server is stopped; 0: never (3600)
+    SWTRAIN_HUB_CULL_KERNELS seconds before a kernel with no page open is shut down; 0: never (600)
 """
 
+import importlib.util
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ course_dir = os.environ.get("SWTRAIN_HUB_COURSE_DIR", "course")
 trainees_file = Path(os.environ.get("SWTRAIN_HUB_TRAINEES", str(root / "trainees.txt")))
 instructors = {n.strip() for n in os.environ.get("SWTRAIN_HUB_INSTRUCTORS", "instructor").split(",") if n.strip()}
 cull_idle = int(os.environ.get("SWTRAIN_HUB_CULL_IDLE", "3600"))
+cull_kernels = int(os.environ.get("SWTRAIN_HUB_CULL_KERNELS", "600"))
 
 c.JupyterHub.bind_url = os.environ.get("SWTRAIN_HUB_BIND_URL", "http://127.0.0.1:8000")
 c.JupyterHub.db_url = f"sqlite:///{root / 'jupyterhub.sqlite'}"
@@ -78,9 +80,29 @@ c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 60
 c.Spawner.mem_limit = "1G"  # enforced by container spawners (Kubernetes); advisory for local processes
 
-# --- stop idle servers -------------------------------------------------------------------------
-# Answers are saved as they are given, so stopping an idle server loses nothing.
-if cull_idle > 0 and shutil.which("jupyterhub-idle-culler", path=str(Path(sys.executable).parent)):
+# --- give back what no one uses -------------------------------------------------------------------
+# Answers are saved as they are given, so stopping an idle kernel or server loses nothing.
+# A kernel with no page open (a closed tab, a crashed browser, a laptop put to sleep) is shut down after
+# SWTRAIN_HUB_CULL_KERNELS idle seconds; an open notebook or app page keeps its kernel however long it is
+# read. The same settings as `swtrain serve --cull-after` (swtrain/app.py, cull_settings; a test keeps the
+# two alike).
+if cull_kernels > 0:
+    c.Spawner.args += [
+        f"--MappingKernelManager.cull_idle_timeout={cull_kernels}",
+        f"--MappingKernelManager.cull_interval={max(1, min(60, cull_kernels // 4))}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
+    ]
+# A server with no activity (no page, no kernel at work) for SWTRAIN_HUB_CULL_IDLE seconds is stopped by
+# the hub's maintained idle culler (the jupyterhub-idle-culler package), which looks every
+# min(300, timeout / 2) seconds. The trainee's next visit starts it again.
+if cull_idle > 0:
+    if importlib.util.find_spec("jupyterhub_idle_culler") is None:
+        raise SystemExit(
+            f"{__file__}: SWTRAIN_HUB_CULL_IDLE={cull_idle} stops idle servers with jupyterhub-idle-culler, "
+            f"which is not installed in {sys.prefix}: pip install jupyterhub-idle-culler "
+            "(or set SWTRAIN_HUB_CULL_IDLE=0 to keep idle servers running)"
+        )
     c.JupyterHub.load_roles = [
         {
             "name": "idle-culler",
@@ -91,6 +113,12 @@ if cull_idle > 0 and shutil.which("jupyterhub-idle-culler", path=str(Path(sys.ex
     c.JupyterHub.services = [
         {
             "name": "idle-culler",
-            "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={cull_idle}"],
+            "command": [
+                sys.executable,
+                "-m",
+                "jupyterhub_idle_culler",
+                f"--timeout={cull_idle}",
+                f"--cull-every={max(1, min(300, cull_idle // 2))}",
+            ],
         }
     ]
