@@ -78,7 +78,7 @@ def test_the_deployment_config_says_what_to_install_when_the_idle_culler_is_miss
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *a: None if name == "jupyterhub_idle_culler" else real(name, *a)
     )
-    with pytest.raises(SystemExit, match="pip install jupyterhub-idle-culler .or set SWTRAIN_HUB_CULL_IDLE=0"):
+    with pytest.raises(SystemExit, match=r"pip install jupyterhub-idle-culler \(or set SWTRAIN_HUB_CULL_IDLE=0"):
         PyFileConfigLoader(DEPLOY_CONFIG.name, path=str(DEPLOY_CONFIG.parent)).load_config()
     monkeypatch.setenv("SWTRAIN_HUB_CULL_IDLE", "0")  # culling switched off: no culler needed, no service
     config = PyFileConfigLoader(DEPLOY_CONFIG.name, path=str(DEPLOY_CONFIG.parent)).load_config()
@@ -246,7 +246,7 @@ def test_the_hub_shuts_down_kernels_no_page_holds_and_stops_idle_servers(culling
     server.wait_for_server(user, budget)
     spawned = time.monotonic()
     token = server.api("POST", f"hub/api/users/{user}/tokens", {"note": "test", "expires_in": 600}, expect=201)["token"]
-    left = server.api("POST", f"user/{user}/api/kernels", {"name": "python3"}, token=token, expect=201)["id"]
+    server.api("POST", f"user/{user}/api/kernels", {"name": "python3"}, token=token, expect=201)  # no page
     held = server.api("POST", f"user/{user}/api/kernels", {"name": "python3"}, token=token, expect=201)["id"]
     page = KernelChannel(server, user, held, token, budget)  # an open page: its kernel's websocket
     try:
