@@ -4,8 +4,10 @@ loopback, without a pool and with one, in the same run.
 Run: .venv/bin/python benchmarks/class_burst.py [--trainees 40] [--within 10] [--pool 40] [--steady 60]
 
 A simulated trainee does what the page's browser does before its first widget can be used: GET the page
-(Voilà runs the notebook and sends its output), then open the page's kernel websocket and wait for the
-kernel's reply to kernel_info_request. "Usable" is that moment. Trainees start spread evenly over `--within`
+(Voilà runs the notebook and sends its output), open the page's kernel websocket, wait for the kernel's
+reply to kernel_info_request, then ask for the widgets' state as ipywidgets' page manager does (a
+"jupyter.widget.control" comm, "request_states") and wait for it. "Usable" is that moment; the browser's
+own drawing is not counted. Trainees start spread evenly over `--within`
 seconds (the burst), then `--steady` more arrive one at a time over that many seconds, each leaving its page
 (the shutdown beacon, with the _xsrf cookie) before the next of its kind comes. Printed per mode: p50 and p95
 seconds to usable, errors, server-side CPU-seconds per page (the server and its kernels, psutil) and memory
@@ -28,8 +30,10 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 
 import psutil
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
@@ -39,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from swtrain.app import voila_command, voila_environment  # noqa: E402
+from swtrain.app_kernel import is_kernel  # noqa: E402
 
 NOTEBOOK = "crisis_intervention.ipynb"
 CASE = "child-in-crisis"
@@ -68,16 +73,36 @@ async def open_page(port: int, language: str, timeout: float) -> tuple[float, fl
     socket.write_message(
         json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": {}, "channel": "shell"})
     )
+    await reply(socket, timeout, lambda data: data["parent_header"].get("msg_id") == msg_id
+                and data["header"]["msg_type"] == "kernel_info_reply")  # fmt: skip
+    # then the widgets' state, as the page's widget manager asks for it before it shows any widget
+    comm_id = uuid.uuid4().hex
+    for msg_type, content in (
+        ("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}}),
+        ("comm_msg", {"comm_id": comm_id, "data": {"method": "request_states"}}),
+    ):
+        header = {**header, "msg_id": uuid.uuid4().hex, "msg_type": msg_type}
+        socket.write_message(json.dumps({"header": header, "parent_header": {}, "metadata": {"version": "1.0.0"},
+                                         "content": content, "channel": "shell"}))  # fmt: skip
+    states = await reply(socket, timeout, lambda data: data["header"]["msg_type"] == "comm_msg"
+                         and data["content"].get("comm_id") == comm_id)  # fmt: skip
+    if states["content"]["data"].get("method") != "update_states" or not states["content"]["data"].get("states"):
+        raise RuntimeError("the kernel sent no widget state")
+    usable = time.perf_counter() - start
+    socket.close()
+    return got, usable, kernel.group(1), xsrf
+
+
+async def reply(socket: Any, timeout: float, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """The first message on the kernel websocket that is `wanted`."""
     while True:
         message = await asyncio.wait_for(socket.read_message(), timeout)
         if message is None:
             raise RuntimeError("the kernel websocket closed")
         data = json.loads(message)
-        if data.get("parent_header", {}).get("msg_id") == msg_id and data["header"]["msg_type"] == "kernel_info_reply":
-            break
-    usable = time.perf_counter() - start
-    socket.close()
-    return got, usable, kernel.group(1), xsrf
+        data.setdefault("parent_header", {})
+        if wanted(data):
+            return data
 
 
 async def leave(port: int, kernel_id: str, xsrf: str) -> None:
@@ -116,7 +141,7 @@ def kernels_uss(process: psutil.Process) -> list[float]:
     found = []
     for child in process.children(recursive=True):
         try:
-            if "ipykernel" in " ".join(child.cmdline()):
+            if is_kernel(child.cmdline()):
                 found.append(child.memory_full_info().uss / 2**20)
         except psutil.Error:
             pass

@@ -28,11 +28,10 @@ last choice.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from typing import NamedTuple
@@ -40,6 +39,7 @@ from urllib.parse import parse_qs, urlencode
 
 import click
 
+from .app_pool import PREHEAT_VARIABLE, parse_pool, pool_settings, wait_for_page, warm_up_module
 from .errors import SwtrainError
 from .i18n import available_languages, check_language, messages
 
@@ -50,9 +50,6 @@ HUB_USER_VARIABLE = "JUPYTERHUB_USER"
 PLACEHOLDER_TRAINEE = "demo"
 # Voilà sets this in every kernel it starts for a page (with QUERY_STRING); JupyterLab and papermill do not.
 VOILA_VARIABLE = "VOILA_REQUEST_URL"
-# Voilà sets this in a kernel it preheats for its pool; such a kernel waits for its page (wait_for_page).
-PREHEAT_VARIABLE = "VOILA_PREHEAT"
-REQUEST_READ_VARIABLE = "SWTRAIN_REQUEST_READ"
 INDEX = "index.ipynb"
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 #: Folders and files the app's file list never shows (instructor notebooks also refuse to run in the app;
@@ -68,8 +65,6 @@ CELL_ERROR_INSTRUCTION = "The box above says what to fix. 请按上方提示修�
 #: idle seconds with no page connected (`swtrain serve --cull-after`); and how often the culler looks.
 CULL_IDLE_SECONDS = 600
 CULL_INTERVAL_SECONDS = 60
-#: A kernel taken from the pool is replaced this many seconds later: refills start after a burst, not during it.
-POOL_REFILL_SECONDS = 10
 
 VOILA_SETTINGS = (
     "--VoilaConfiguration.show_tracebacks=False",
@@ -90,27 +85,6 @@ def in_app(environ: Mapping[str, str] | None = None) -> bool:
     """True in a kernel that Voilà started for a page, or preheated for one (swtrain.app_server's pool)."""
     environ = os.environ if environ is None else environ
     return VOILA_VARIABLE in environ or environ.get(PREHEAT_VARIABLE) == "True"
-
-
-def wait_for_page(warm_up: Callable[[], object] | None = None) -> None:
-    """In a preheated kernel (the app's pool): do `warm_up` now, then wait for the page request this kernel is
-    given to, and take its query into the environment (Voilà's `wait_for_request`). Anywhere else, and once
-    the request is in, nothing happens.
-
-    Everything before this call runs before a trainee asks (interpreter, imports, `warm_up`); everything after
-    it reads the request: so a pooled kernel serves exactly the page asked for.
-    """
-    if os.environ.get(PREHEAT_VARIABLE) != "True" or os.environ.get(REQUEST_READ_VARIABLE):
-        return
-    if warm_up is not None:
-        warm_up()
-    from voila.utils import wait_for_request
-
-    # A refilled kernel may carry the address of an earlier request (Voilà passes it to the refill): the query
-    # that counts is the one wait_for_request brings.
-    os.environ.pop("QUERY_STRING", None)
-    wait_for_request()
-    os.environ[REQUEST_READ_VARIABLE] = "1"
 
 
 def query_values(environ: Mapping[str, str]) -> dict[str, str]:
@@ -205,22 +179,6 @@ def app_parameters(
     if chosen_case != case_id and case_id:
         _check_same_module(chosen_case, case_id)
     return AppParameters(chosen_case, trainee, chosen_language)
-
-
-def warm_up_module(case_id: str) -> None:
-    """What a module notebook's page needs before it can show a case, done before the request: every case of
-    the module loaded with its key (then cached) and the modules that draw a case imported."""
-    from . import notebook, render  # noqa: F401 - imported now, so the request need not wait for them
-    from .cases import case_ids, load_case, load_key
-    from .exercises import kind_of
-
-    module = load_case(case_id).module
-    for other in case_ids():
-        case = load_case(other)
-        if case.module == module:
-            load_key(case)
-            for exercise in case.exercises:
-                kind_of(exercise).widget_class()
 
 
 def back_link_html(language: str) -> str:
@@ -323,43 +281,6 @@ def app_url(port: int, language: str | None = None) -> str:
     """Where the app opens: the course index rendered by Voilà, in `language` (None: the trainee's last choice)."""
     query = f"?{urlencode({'language': language})}" if language else ""
     return f"http://127.0.0.1:{port}/voila/render/{INDEX}{query}"
-
-
-def parse_pool(values: Sequence[str]) -> dict[str, int]:
-    """`--pool` values ("4", "crisis_intervention.ipynb=40") as notebook -> kernels ("*": every trainee
-    notebook not named)."""
-    pool: dict[str, int] = {}
-    for value in values:
-        name, _, size = value.rpartition("=")
-        if not size.isdigit():
-            raise SwtrainError(
-                f"--pool {value!r} is not a number of kernels",
-                "Expected N (for every trainee notebook) or NOTEBOOK=N, such as crisis_intervention.ipynb=40.",
-            )
-        pool[name or "*"] = int(size)
-    return pool
-
-
-def pool_settings(notebooks: Path, pool: Mapping[str, int]) -> list[str]:
-    """Voilà options for a pool of preheated kernels: `pool` maps a trainee notebook (relative to `notebooks`,
-    or "*" for every trainee notebook not named) to how many kernels wait for its pages. Instructor notebooks
-    and JupyterLab's one-case notebooks never get one."""
-    if not any(pool.values()):
-        return []
-    trainee = sorted(str(p.relative_to(notebooks)) for p in notebooks.glob("*.ipynb"))
-    unknown = sorted(set(pool) - set(trainee) - {"*"})
-    if unknown:
-        raise SwtrainError(
-            f"--pool names {', '.join(map(repr, unknown))}, which is not a trainee notebook of {notebooks}",
-            f"Trainee notebooks: {', '.join(trainee)} (or * for all of them).",
-        )
-    sizes = {"default": {"pool_size": 0}}
-    sizes |= {name: {"pool_size": pool.get(name, pool.get("*", 0))} for name in trainee}
-    return [
-        "--VoilaConfiguration.preheat_kernel=True",
-        f"--VoilaKernelManager.kernel_pools_config={json.dumps(sizes)}",
-        f"--VoilaKernelManager.fill_delay={POOL_REFILL_SECONDS}",
-    ]
 
 
 def voila_command(

@@ -16,12 +16,18 @@ Two things Voilà 0.5 does not do by itself:
   `swtrain serve --cull-after`). A page that is open keeps its kernel however long the
   trainee reads: a connected kernel is never culled.
 
+Pages' kernels are swtrain/app_kernel.py's (no debugger, no command history):
+the app's own kernel spec, found before any other "python3".
+
 And one thing its kernel pool (`swtrain serve --pool`) does not do well under
 a class burst: Voilà hands out the pool's first entry even when that is a
 refill still starting (or one whose kernel failed to start), so the trainee
-waits for it. Here a page takes a kernel that is ready, the oldest first;
-while none is, it gets a kernel of its own at once, as without a pool, and a
-failed entry is dropped (and refilled) instead of served.
+waits for it; and it starts each refill a fixed time after its page, so a
+class still arriving competes with the refills for the CPU. Here a page takes
+a kernel that is ready, the oldest first; while none is, it gets a kernel of
+its own at once, as without a pool; a failed entry is dropped (and
+refilled) instead of served; and the pool is refilled only once no page has
+taken a kernel for `fill_delay` seconds (swtrain.app_pool.POOL_REFILL_SECONDS).
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ import asyncio
 import sys
 import webbrowser
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from jupyter_client.kernelspec import KernelSpecManager
 from traitlets import Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
@@ -45,6 +53,17 @@ class CookieSettingHandler(TornadoVoilaHandler):
         await super().get(path)
 
 
+#: the kernel spec the app's pages run in
+APP_KERNELS = Path(__file__).resolve().parent / "data" / "app_kernels"
+
+
+class AppKernelSpecs(KernelSpecManager):
+    """Kernel specs with the app's own "python3" first."""
+
+    def _kernel_dirs_default(self) -> list[str]:
+        return [str(APP_KERNELS), *super()._kernel_dirs_default()]
+
+
 def ready_first(manager: Any) -> None:
     """Make Voilà's pooling kernel manager `manager` serve ready kernels only (see the module's docstring)."""
     base = type(manager)
@@ -55,7 +74,21 @@ def ready_first(manager: Any) -> None:
             manager.log.warning("A pooled kernel failed to start and is replaced: %s", entry.exception())
         return [entry for entry in pool if entry.done()]
 
+    refills: dict[str | None, asyncio.TimerHandle] = {}
+
     class ReadyFirst(base):  # type: ignore[misc,valid-type]
+        def fill_if_needed(self, delay: float | None = None, notebook_name: str | None = None, **kwargs: Any) -> None:
+            if delay is not None:  # the first fill, at start
+                return super().fill_if_needed(delay, notebook_name, **kwargs)
+            # a page took a kernel: refill once no page has taken one for `fill_delay` seconds
+            if notebook_name in refills:
+                refills.pop(notebook_name).cancel()
+            fill = super().fill_if_needed
+            refills[notebook_name] = asyncio.get_running_loop().call_later(
+                self.fill_delay, lambda: (refills.pop(notebook_name, None), fill(0, notebook_name, **kwargs))
+            )
+            return None
+
         def get_pool_size(self, notebook_name: str) -> int:
             return len(ready(self._pools.get(notebook_name, [])))
 
@@ -83,6 +116,7 @@ class CourseVoila(Voila):
         ]
 
     def init_settings(self) -> dict[str, Any]:
+        self.voila_configuration.kernel_spec_manager_class = AppKernelSpecs
         settings: dict[str, Any] = super().init_settings()
         if self.voila_configuration.preheat_kernel:
             ready_first(self.kernel_manager)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from .errors import SwtrainError
@@ -110,17 +110,26 @@ def trainee_progress(store: ResponseStore, trainee_id: str, cases: Iterable[Case
 
 def saved_time(when: datetime, msg: Messages, now: datetime | None = None) -> str:
     """`when` in local time as a trainee reads it: the time alone today (14:02:11), else the date and time."""
-    from babel.dates import format_date
-
     local = when.astimezone()
     today = (now or datetime.now().astimezone()).date()
     if local.date() == today:
         return local.strftime("%H:%M:%S")
-    return f"{format_date(local, 'medium', locale=_locale(msg))} {local.strftime('%H:%M')}"
+    return f"{medium_date(local.date(), msg.language)} {local.strftime('%H:%M')}"
 
 
-def _locale(msg: Messages) -> str:
-    return "zh_Hans_CN" if msg.language == "zh" else "en_GB"
+#: CLDR's medium date for the course's languages (en_GB "2 Mar 2026", zh_Hans_CN "2026年3月2日"), written out:
+#: babel would load its locale data (about 10 MiB) into every trainee's kernel for them.
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec")
+
+
+def medium_date(day: date, language: str) -> str:
+    if language == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    if language == "en":
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    from babel.dates import format_date
+
+    return str(format_date(day, "medium", locale=language))
 
 
 def progress_text(progress: CaseProgress, msg: Messages, now: datetime | None = None) -> str:

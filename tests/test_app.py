@@ -17,6 +17,7 @@ from swtrain.app import AppParameters, app_parameters, page_setup_html, serve_co
 from swtrain.cases import load_case, load_modules
 from swtrain.errors import CaseNotFound, InvalidTraineeId, SwtrainError, UnknownLanguage
 
+from .browser_support import free_port
 from .conftest import ROOT
 
 PAGE = "http://127.0.0.1:8866/voila/render/crisis_intervention.ipynb"
@@ -268,16 +269,16 @@ def test_serve_refuses_a_pool_it_cannot_make(fake_exec: list[Exec]) -> None:
 
 
 def test_a_kernel_waits_for_its_page_only_when_preheated(monkeypatch: pytest.MonkeyPatch) -> None:
-    import voila.utils
+    from swtrain import app_pool
 
     asked: list[str] = []
     warmed: list[str] = []
 
-    def request_arrives(url: str | None = None) -> None:
+    def request_arrives() -> dict[str, str]:
         asked.append("waited")
-        os.environ["QUERY_STRING"] = "case_id=child-in-crisis&language=zh"
+        return {"QUERY_STRING": "case_id=child-in-crisis&language=zh"}
 
-    monkeypatch.setattr(voila.utils, "wait_for_request", request_arrives)
+    monkeypatch.setattr(app_pool, "page_request", request_arrives)
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     monkeypatch.setenv("SWTRAIN_REQUEST_READ", "")  # undone after the test, whatever wait_for_page sets
     app.wait_for_page(lambda: warmed.append("warm"))
@@ -288,6 +289,56 @@ def test_a_kernel_waits_for_its_page_only_when_preheated(monkeypatch: pytest.Mon
     app.wait_for_page(lambda: warmed.append("warm"))  # the request is in: no second wait
     assert asked == ["waited"] and warmed == ["warm"]
     assert app.query_values(os.environ) == {"case_id": "child-in-crisis", "language": "zh"} and app.in_app()
+
+
+def test_a_pooled_kernel_reads_its_request_as_voila_sends_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """app_pool.page_request against a server speaking as Voilà's RequestInfoSocketHandler: the request's
+    variables, sent on `voila/query/<kernel id>`; no server, a readable error instead of some other page."""
+    import asyncio
+    import threading
+
+    import tornado.web
+    import tornado.websocket
+
+    from swtrain.app_pool import page_request
+
+    payload = {"QUERY_STRING": "case_id=child-in-crisis&language=zh", "SCRIPT_NAME": "/"}
+    opened: list[str] = []
+
+    class RequestInfo(tornado.websocket.WebSocketHandler):
+        def open(self, kernel_id: str) -> None:  # type: ignore[override]
+            opened.append(kernel_id)
+            self.write_message(json.dumps(payload))
+
+    ready, stop = threading.Event(), threading.Event()
+    port = free_port()
+
+    def serve() -> None:
+        async def main() -> None:
+            listening = tornado.web.Application([(r"/voila/query/(.*)", RequestInfo)]).listen(port, "127.0.0.1")
+            ready.set()
+            while not stop.is_set():
+                await asyncio.sleep(0.05)
+            listening.stop()
+            await listening.close_all_connections()
+
+        asyncio.run(main())
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    ready.wait(10)
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    monkeypatch.setenv("VOILA_SERVER_URL", "/")
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k-123")
+    try:
+        assert page_request() == payload and opened == ["k-123"]
+    finally:
+        stop.set()
+        server.join(10)
+    monkeypatch.setenv("VOILA_APP_PORT", str(free_port()))  # nothing listens there
+    with pytest.raises(SwtrainError, match="This page's request did not reach its kernel") as caught:
+        page_request()
+    assert caught.value.hint == "Reload the page."
 
 
 def test_serve_has_help_text() -> None:

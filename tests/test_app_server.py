@@ -77,14 +77,22 @@ def test_a_pooled_page_takes_a_ready_kernel_and_never_waits_for_a_refill_or_a_fa
     class Pooling:  # what Voilà's VoilaKernelManager does with its pool
         log = logging.getLogger("test-pool")
 
+        fill_delay = 0.2
+
         def __init__(self) -> None:
             self._pools: dict[str, list[asyncio.Future[dict[str, str]]]] = {}
+            self.fills: list[tuple[float | None, str]] = []
 
         def get_pool_size(self, name: str) -> int:
             return len(self._pools.get(name, []))
 
         async def get_rendered_notebook(self, name: str) -> str:
-            return (await self._pools[name].pop(0))["kernel_id"]
+            taken = await self._pools[name].pop(0)
+            self.fill_if_needed(delay=None, notebook_name=name)  # Voilà: refill `fill_delay` after each page
+            return taken["kernel_id"]
+
+        def fill_if_needed(self, delay: float | None = None, notebook_name: str = "") -> None:
+            self.fills.append((delay, notebook_name))
 
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
@@ -101,5 +109,12 @@ def test_a_pooled_page_takes_a_ready_kernel_and_never_waits_for_a_refill_or_a_fa
         assert manager.get_pool_size("case.ipynb") == 0  # only the refill is left: the next page starts its own
         starting.set_result({"kernel_id": "k-later"})
         assert manager.get_pool_size("case.ipynb") == 1
+        # refills wait until no page has taken a kernel for fill_delay seconds: one fill after a burst
+        await asyncio.sleep(0.1)
+        assert await manager.get_rendered_notebook("case.ipynb") == "k-later"
+        await asyncio.sleep(0.1)
+        assert manager.fills == []  # 0.1 s after the second page: the first page's refill was put off
+        await asyncio.sleep(0.2)
+        assert manager.fills == [(0, "case.ipynb")]
 
     asyncio.run(scenario())

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import psutil
 import pytest
 
+from swtrain.app_kernel import is_kernel
+
 from .browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -40,7 +42,7 @@ OTHER = "voila/render/crisis_intervention.ipynb?case_id=child-far-from-home-cbt&
 def kernels(app: AppServer) -> set[int]:
     """The server's kernels: the process ids of its children running ipykernel."""
     children = psutil.Process(app.process.pid).children(recursive=True)
-    return {child.pid for child in children if "ipykernel" in " ".join(_cmdline(child))}
+    return {child.pid for child in children if is_kernel(_cmdline(child))}
 
 
 def _cmdline(process: psutil.Process) -> list[str]:

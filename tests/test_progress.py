@@ -111,3 +111,23 @@ def test_progress_reads_any_store(mini_case: Case) -> None:
     store = MemoryStore()
     store.save(answers("mini", {"plan": "Call the ward."}))
     assert trainee_progress(store, "t001", [mini_case])["mini"].answered == 1
+
+
+def test_dates_and_language_names_are_cldrs_without_loading_cldr_in_the_kernel() -> None:
+    """The written-out medium dates and language names are what babel's CLDR data says, for every month."""
+    from datetime import date
+
+    from babel import Locale
+    from babel.dates import format_date
+
+    from swtrain.notebook import NATIVE_NAMES, language_name
+    from swtrain.progress import medium_date
+
+    for month in range(1, 13):
+        for day in (date(2026, month, 1), date(2031, month, 28)):
+            assert medium_date(day, "en") == format_date(day, "medium", locale="en_GB")
+            assert medium_date(day, "zh") == format_date(day, "medium", locale="zh_Hans_CN")
+    assert medium_date(date(2026, 3, 2), "fr") == format_date(date(2026, 3, 2), "medium", locale="fr")
+    for code in NATIVE_NAMES:
+        assert language_name(code) == Locale.parse(code).get_display_name(code)
+    assert language_name("fr") == "français"
