@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, urlencode
 
 import click
 
-from .app_pool import PREHEAT_VARIABLE, parse_pool, pool_settings, wait_for_page, warm_up_module
+from .app_pool import POOL_REFILL_SECONDS, PREHEAT_VARIABLE, parse_pool, pool_settings, wait_for_page, warm_up_module
 from .errors import SwtrainError
 from .i18n import available_languages, check_language, messages
 
@@ -289,6 +289,7 @@ def voila_command(
     cull_after: int = CULL_IDLE_SECONDS,
     open_url: str | None = None,
     pool: Mapping[str, int] | None = None,
+    pool_refill: float = POOL_REFILL_SECONDS,
 ) -> list[str]:
     """The app server's command line (swtrain.app_server, Voilà with the course's settings) serving `notebooks`
     on loopback, code and tracebacks hidden, kernels with no page culled after `cull_after` idle seconds (0:
@@ -308,7 +309,7 @@ def voila_command(
         "--KernelManager.transport=ipc",
         *VOILA_SETTINGS,
         *cull_settings(cull_after),
-        *pool_settings(notebooks, pool or {}),
+        *pool_settings(notebooks, pool or {}, pool_refill),
         # the tree page lists trainee notebooks only; answers and instructor material are not listed
         *(f"--LargeFileManager.hide_globs={name}" for name in sorted(HIDDEN_FROM_TRAINEES)),
     ]

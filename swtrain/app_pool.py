@@ -117,7 +117,7 @@ def parse_pool(values: Sequence[str]) -> dict[str, int]:
     return pool
 
 
-def pool_settings(notebooks: Path, pool: Mapping[str, int]) -> list[str]:
+def pool_settings(notebooks: Path, pool: Mapping[str, int], refill_after: float = POOL_REFILL_SECONDS) -> list[str]:
     """Voilà options for a pool of preheated kernels: `pool` maps a trainee notebook (relative to `notebooks`,
     or "*" for every trainee notebook not named) to how many kernels wait for its pages. Instructor notebooks
     and JupyterLab's one-case notebooks never get one."""
@@ -135,5 +135,5 @@ def pool_settings(notebooks: Path, pool: Mapping[str, int]) -> list[str]:
     return [
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaKernelManager.kernel_pools_config={json.dumps(sizes)}",
-        f"--VoilaKernelManager.fill_delay={POOL_REFILL_SECONDS}",
+        f"--VoilaKernelManager.fill_delay={refill_after:g}",
     ]

@@ -262,11 +262,14 @@ def start_app(
     language: str = "en",
     cull_after: int | None = None,
     pool: dict[str, int] | None = None,
+    pool_refill: float | None = None,
 ) -> AppServer:
     """Start the trainee app over `root` with `swtrain serve`'s own command line (kernels with no page culled
-    after `cull_after` idle seconds, default swtrain's; `pool`: preheated kernels per trainee notebook);
+    after `cull_after` idle seconds, default swtrain's; `pool`: preheated kernels per trainee notebook, refilled
+    `pool_refill` seconds after the last page took one, default swtrain's);
     output to `work/voila.log`."""
     from swtrain.app import CULL_IDLE_SECONDS, voila_command, voila_environment
+    from swtrain.app_pool import POOL_REFILL_SECONDS
 
     port = free_port()
     log = work / "voila.log"
@@ -274,7 +277,13 @@ def start_app(
     env = {**voila_environment(language, trainee), "PYTHONUNBUFFERED": "1"}
     try:
         process = subprocess.Popen(
-            voila_command(root, port, CULL_IDLE_SECONDS if cull_after is None else cull_after, pool=pool),
+            voila_command(
+                root,
+                port,
+                CULL_IDLE_SECONDS if cull_after is None else cull_after,
+                pool=pool,
+                pool_refill=POOL_REFILL_SECONDS if pool_refill is None else pool_refill,
+            ),
             cwd=work,
             env=env,
             stdin=subprocess.DEVNULL,
