@@ -81,7 +81,7 @@ def page_request() -> dict[str, str]:
     if failed or not got or got[0] is None:
         raise SwtrainError(
             f"This page's request did not reach its kernel ({url}: {failed[0] if failed else 'closed'}).",
-            "Reload the page.",
+            "Reload the page. 请刷新此页面。",
         )
     return {str(name): str(value) for name, value in json.loads(got[0]).items()}
 

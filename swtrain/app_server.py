@@ -89,6 +89,12 @@ def ready_first(manager: Any) -> None:
             )
             return None
 
+        async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
+            for timer in refills.values():  # no refill may start kernels while the server stops
+                timer.cancel()
+            refills.clear()
+            await super().shutdown_all(*args, **kwargs)
+
         def get_pool_size(self, notebook_name: str) -> int:
             return len(ready(self._pools.get(notebook_name, [])))
 

@@ -338,7 +338,7 @@ def test_a_pooled_kernel_reads_its_request_as_voila_sends_it(monkeypatch: pytest
     monkeypatch.setenv("VOILA_APP_PORT", str(free_port()))  # nothing listens there
     with pytest.raises(SwtrainError, match="This page's request did not reach its kernel") as caught:
         page_request()
-    assert caught.value.hint == "Reload the page."
+    assert caught.value.hint == "Reload the page. 请刷新此页面。"
 
 
 def test_serve_has_help_text() -> None:

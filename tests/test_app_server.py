@@ -82,6 +82,7 @@ def test_a_pooled_page_takes_a_ready_kernel_and_never_waits_for_a_refill_or_a_fa
         def __init__(self) -> None:
             self._pools: dict[str, list[asyncio.Future[dict[str, str]]]] = {}
             self.fills: list[tuple[float | None, str]] = []
+            self.stopped = False
 
         def get_pool_size(self, name: str) -> int:
             return len(self._pools.get(name, []))
@@ -93,6 +94,9 @@ def test_a_pooled_page_takes_a_ready_kernel_and_never_waits_for_a_refill_or_a_fa
 
         def fill_if_needed(self, delay: float | None = None, notebook_name: str = "") -> None:
             self.fills.append((delay, notebook_name))
+
+        async def shutdown_all(self) -> None:
+            self.stopped = True
 
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
@@ -116,5 +120,11 @@ def test_a_pooled_page_takes_a_ready_kernel_and_never_waits_for_a_refill_or_a_fa
         assert manager.fills == []  # 0.1 s after the second page: the first page's refill was put off
         await asyncio.sleep(0.2)
         assert manager.fills == [(0, "case.ipynb")]
+        # a refill still waiting when the server stops never starts
+        manager._pools["case.ipynb"].append(ready)
+        await manager.get_rendered_notebook("case.ipynb")
+        await manager.shutdown_all()
+        await asyncio.sleep(0.3)
+        assert manager.fills == [(0, "case.ipynb")] and manager.stopped
 
     asyncio.run(scenario())

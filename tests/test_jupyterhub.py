@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -189,11 +190,19 @@ def test_two_trainees_work_on_a_real_hub_and_the_instructor_collects_and_grades_
     # The trainee's landing page is the app: Voilà renders the course index (its language switch and list are
     # widgets), with no code.
     for user in TRAINEES:
-        landing = log_in(server, user, PASSWORD).get(f"{server.url}/user/{user}/", timeout=60)
+        browser = log_in(server, user, PASSWORD)
+        landing = browser.get(f"{server.url}/user/{user}/", timeout=60)
         assert landing.status_code == 200 and "/voila/render/course/notebooks/index.ipynb" in landing.url
         assert "swtrain-language" in landing.text and "celltag_lab-only" in landing.text, landing.text[-3000:]
         for code in ("show_course()", "import swtrain", "Traceback"):  # no code cell's source, no error
             assert code not in landing.text
+        # Leaving the page gives its kernel back: the page's beacon, with the _xsrf cookie the server set, is taken.
+        kernel = re.search(r'"kernelId": "([0-9a-f-]+)"', landing.text).group(1)  # type: ignore[union-attr]
+        xsrf = next((c.value for c in browser.cookies if c.name == "_xsrf" and c.path.startswith(f"/user/{user}")), "")
+        assert xsrf, f"no _xsrf cookie for {user}'s server: {[(c.name, c.path) for c in browser.cookies]}"
+        left = browser.post(f"{server.url}/user/{user}/voila/api/shutdown/{kernel}", data={"_xsrf": xsrf}, timeout=30)
+        assert left.status_code == 204, f"the page's shutdown beacon was refused: {left.status_code} {left.text}"
+        assert kernel not in str(server.api("GET", f"user/{user}/api/kernels", token=tokens[user]))
     for user in TRAINEES:
         server.api("DELETE", f"hub/api/users/{user}/server", expect=204)
 
