@@ -86,8 +86,8 @@ def test_the_deployment_config_says_what_to_install_when_the_idle_culler_is_miss
     assert "services" not in config.JupyterHub
 
 
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[tuple[Hub, Budget]]:
+def running_hub(tmp_path: Path, cull: tuple[int, int] = (0, 0)) -> Iterator[tuple[Hub, Budget]]:
+    """A real hub on loopback for one test (`cull`: server and kernel idle seconds, 0 for never)."""
     problem = missing_for_hub()
     if problem:
         if running_in_ci():
@@ -95,12 +95,17 @@ def hub(tmp_path: Path) -> Iterator[tuple[Hub, Budget]]:
         pytest.skip(problem)
     budget = Budget(TOTAL_SECONDS)
     (tmp_path / "homes").mkdir()
-    started = start_hub(tmp_path, tmp_path / "homes", PASSWORD)
+    started = start_hub(tmp_path, tmp_path / "homes", PASSWORD, cull)
     try:
         started.wait_until_ready(budget)
         yield started, budget
     finally:
         started.stop()
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[tuple[Hub, Budget]]:
+    yield from running_hub(tmp_path)
 
 
 def log_in(hub: Hub, user: str, password: str) -> Any:
@@ -227,19 +232,7 @@ SERVER_CULL = 30  # seconds an idle server is kept in the culling test (the cull
 
 @pytest.fixture
 def culling_hub(tmp_path: Path) -> Iterator[tuple[Hub, Budget]]:
-    problem = missing_for_hub()
-    if problem:
-        if running_in_ci():
-            pytest.fail(f"The JupyterHub test must run in CI, but {problem}.", pytrace=False)
-        pytest.skip(problem)
-    budget = Budget(TOTAL_SECONDS)
-    (tmp_path / "homes").mkdir()
-    started = start_hub(tmp_path, tmp_path / "homes", PASSWORD, cull=(SERVER_CULL, KERNEL_CULL))
-    try:
-        started.wait_until_ready(budget)
-        yield started, budget
-    finally:
-        started.stop()
+    yield from running_hub(tmp_path, cull=(SERVER_CULL, KERNEL_CULL))
 
 
 def test_the_hub_shuts_down_kernels_no_page_holds_and_stops_idle_servers(culling_hub: tuple[Hub, Budget]) -> None:
