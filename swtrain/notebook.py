@@ -180,9 +180,9 @@ class CaseSession:
         if self.mode == "feedback":
             display(HTML(static()))
             return None
-        import ipywidgets as w
+        from .widgets.shared import vbox
 
-        box = w.VBox(build())
+        box = vbox(build())
         self._views.append((box, build))
         display(box)
         return box
@@ -206,20 +206,22 @@ class CaseSession:
     def _header_widgets(self) -> list[Any]:
         import ipywidgets as w
 
-        switch = w.ToggleButtons(
+        from .widgets.shared import html, make
+
+        switch = make(
+            w.ToggleButtons,
+            "swtrain-language",
             options=[(language_name(code), code) for code in available_languages()],
             value=self.msg.language,
             description=self.msg("Language"),
             style={"button_width": "auto"},
         )
-        switch.add_class("swtrain-language")
         switch.observe(lambda change: self.set_language(change["new"]), names="value")
-        html = self._header_html()
         from .app import back_link_html, in_app
 
         # in the app, the way back to the course index, in the language now chosen
-        back = [w.HTML(back_link_html(self.msg.language))] if in_app() else []
-        return [*back, switch, w.HTML(html)]
+        back = [html(back_link_html(self.msg.language))] if in_app() else []
+        return [*back, switch, html(self._header_html())]
 
     def _draw(self, chart: Chart) -> str:
         """A chart of the case's data, drawn in the session's language (pandas loads only for a case with data)."""
@@ -254,7 +256,9 @@ class CaseSession:
 
     def show_case(self) -> None:
         """The case material: sections, people, timeline and interviews."""
-        self._show(lambda: [_html_widget(self._case_html())], self._case_html)
+        from .widgets.shared import html
+
+        self._show(lambda: [html(self._case_html())], self._case_html)
 
     def show_exercises(self) -> None:
         """A widget per exercise, filled from the answer file (feedback mode: graded feedback)."""
@@ -262,6 +266,7 @@ class CaseSession:
 
     def _exercise_widgets(self) -> list[Any]:
         from .widgets import exercise_widget
+        from .widgets.shared import html
 
         self.exercise_widgets = {}
         for number, exercise in enumerate(self.case.exercises, start=1):
@@ -281,17 +286,19 @@ class CaseSession:
             if saved is not None:  # rebuilt (a new language, a new kernel): still says when it was saved
                 widget.show_saved(saved.changed_at)
             self.exercise_widgets[exercise.id] = widget
-        heading = _html_widget(render.exercises_heading(self.msg, answering=True))
+        heading = html(render.exercises_heading(self.msg, answering=True))
         return [heading, self._note_box(), *(w.box for w in self.exercise_widgets.values())]
 
     def _note_box(self) -> Any:
         """The note that other windows saved answers, with the button that shows them (hidden until needed)."""
         import ipywidgets as w
 
-        button = w.Button(description=self.msg("Show my latest answers"), icon="refresh", layout=w.Layout(width="auto"))
+        from .widgets.shared import AUTO, html, make, vbox
+
+        button = make(w.Button, description=self.msg("Show my latest answers"), icon="refresh", layout=AUTO)
         button.on_click(lambda _b: self.refresh())
-        self._elsewhere_note = w.VBox([w.HTML(), button], layout=w.Layout(display="none"))
-        self._elsewhere_note.add_class("swtrain-saved-elsewhere")
+        # hidden until needed: a layout of its own
+        self._elsewhere_note = vbox([html(), button], "swtrain-saved-elsewhere", layout=w.Layout(display="none"))
         if self.saved_elsewhere:
             self._show_elsewhere_note()
         return self._elsewhere_note
@@ -324,19 +331,18 @@ class CaseSession:
     def _summary_widgets(self) -> list[Any]:
         import ipywidgets as w
 
+        from .widgets.shared import AUTO, html, make
+
         if self.mode == "assessed":
             where = (
                 self.store.path(self.responses.trainee_id, self.case.id) if isinstance(self.store, FileStore) else "-"
             )
             text = self.msg("Your answers are saved in {path}. Hand in this file as your instructor asks.", path=where)
-            return [w.HTML(f'<div style="{render.STYLE["neutral"]}">{render.escape(text)}</div>')]
-        result = w.HTML()
-        button = w.Button(
-            description=self.msg("Check all my answers"),
-            icon="check",
-            layout=w.Layout(width="auto"),
+            return [html(f'<div style="{render.STYLE["neutral"]}">{render.escape(text)}</div>')]
+        result = html()
+        button = make(
+            w.Button, "swtrain-primary", description=self.msg("Check all my answers"), icon="check", layout=AUTO
         )
-        button.add_class("swtrain-primary")
         button.on_click(lambda _b: self._check_all(result))
         return [button, result]
 
@@ -348,12 +354,6 @@ class CaseSession:
         result.value = render.grade_summary(self.grade(), self.msg) + unanswered_html(
             self.case, self.responses, self.msg
         )
-
-
-def _html_widget(html: str) -> Any:
-    import ipywidgets as w
-
-    return w.HTML(html)
 
 
 #: The course's languages by their own names, as babel's CLDR data gives them: looking them up would load

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +35,23 @@ def isolated_jupyter(tmp_path_factory: pytest.TempPathFactory) -> None:
         os.environ[name] = str(home / sub)
     os.environ["JUPYTER_PLATFORM_DIRS"] = "1"
     os.environ.pop("SWTRAIN_CASEDATA", None)
+
+
+@pytest.fixture(autouse=True)
+def shared_widget_models_unchanged() -> Iterator[None]:
+    """After each test, every layout and style model widgets share still has the settings it was made with
+    (swtrain.widgets.shared): a widget that changes its layout must have one of its own."""
+    yield
+    shared = sys.modules.get("swtrain.widgets.shared")
+    if shared is None:
+        return
+    for (kind, settings), model in list(shared._SHARED.items()):
+        fresh = kind(**dict(settings))
+        now, made = ({name: getattr(m, name) for name in m.keys} for m in (model, fresh))
+        fresh.close()
+        if now != made:
+            del shared._SHARED[(kind, settings)]  # only the test that changed it fails
+        assert now == made, f"a shared {kind.__name__} was changed: give the widget a layout or style of its own"
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from html import escape
 from typing import Any, Generic, TypeVar
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .. import render
 from ..errors import AnswersNotSaved
@@ -21,6 +20,7 @@ from ..exercises import ExerciseBase
 from ..fields import Chart
 from ..i18n import Messages
 from ..models import AnswerValue, Case, ExerciseGrade
+from .shared import html, vbox
 
 # ipywidgets gives each radio and checkbox label one line's height and cuts
 # long labels with an ellipsis: a long option then covers the button below it
@@ -99,20 +99,22 @@ class ExerciseWidget(Generic[E]):
         self.on_answer = on_answer
         self.draw = draw
         figure = draw(exercise.chart) if draw and exercise.chart else ""
-        # the three texts share one layout and style model: fewer models for the browser to build
-        layout, style = w.Layout(), HTMLStyle()
         prompt = render.exercise_prompt(exercise, variant, msg, number, figure) + WIDGET_CSS
-        self.prompt = w.HTML(prompt, layout=layout, style=style)
-        self.status = w.HTML("", layout=layout, style=style)
-        self.feedback = w.HTML("", layout=layout, style=style)
-        self.controls: w.Widget = w.VBox()
-        self.box = w.VBox([self.prompt], layout=w.Layout(margin="12px 0", padding="4px 0"))
-        self.box.add_class("swtrain-exercise")
-        self.box.add_class(f"swtrain-exercise-{exercise.id}")
+        self.prompt = html(prompt)
+        self.status = html()
+        self.feedback = html()
+        # set by the subclass's _finish, once its controls are built
+        self.controls: w.Widget
+        self.box: w.VBox
 
     def _finish(self, controls: w.Widget) -> None:
         self.controls = controls
-        self.box.children = (self.prompt, controls, self.status, self.feedback)
+        self.box = vbox(
+            [self.prompt, controls, self.status, self.feedback],
+            "swtrain-exercise",
+            f"swtrain-exercise-{self.exercise.id}",
+            layout={"margin": "12px 0", "padding": "4px 0"},
+        )
 
     @property
     def value(self) -> Any:

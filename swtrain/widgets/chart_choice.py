@@ -10,6 +10,7 @@ import ipywidgets as w
 from ..exercises.chart_choice import ChartChoice
 from ..variants import shuffled
 from .base import ExerciseWidget
+from .shared import html, make, vbox
 
 
 class ChartChoiceWidget(ExerciseWidget[ChartChoice]):
@@ -22,23 +23,26 @@ class ChartChoiceWidget(ExerciseWidget[ChartChoice]):
         cards = []
         for letter, option in zip("ABCDEF", shuffled(exercise.options, self.variant, exercise.id), strict=False):
             drawing = self.draw(option.chart) if self.draw else ""
-            button = w.ToggleButton(
+            button = make(
+                w.ToggleButton,
+                "swtrain-toggle",
+                f"swtrain-chart-option-{option.value}",
                 value=option.value == value,
                 description=f"{letter}. {option.label.get(lang)}",
                 tooltip=option.label.get(lang),
                 icon="check" if option.value == value else "",
-                layout=w.Layout(width="auto", height="auto"),
+                layout={"width": "auto", "height": "auto"},
             )
-            button.add_class("swtrain-toggle")
-            button.add_class(f"swtrain-chart-option-{option.value}")
             button.observe(lambda change, chosen=option.value: self._toggled(chosen, change["new"]), names="value")
             self.buttons[option.value] = button
-            card = w.VBox(
-                [w.HTML(f"<b>{escape(letter)}</b>{drawing}"), button],
-                layout=w.Layout(border="1px solid #d4d4d8", padding="6px", margin="4px", width="auto"),
+            card = vbox(
+                [html(f"<b>{escape(letter)}</b>{drawing}"), button],
+                layout={"border": "1px solid #d4d4d8", "padding": "6px", "margin": "4px", "width": "auto"},
             )
             cards.append(card)
-        grid = w.GridBox(cards, layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(320px, 1fr))"))
+        grid = make(
+            w.GridBox, children=cards, layout={"grid_template_columns": "repeat(auto-fill, minmax(320px, 1fr))"}
+        )
         self._busy = False
         self._finish(grid)
 

@@ -10,6 +10,7 @@ import ipywidgets as w
 from ..exercises.classification import Classification
 from ..variants import shuffled
 from .base import ExerciseWidget
+from .shared import html, make, vbox
 
 
 class ClassificationWidget(ExerciseWidget[Classification]):
@@ -22,21 +23,19 @@ class ClassificationWidget(ExerciseWidget[Classification]):
         self.toggles: dict[str, w.ToggleButtons] = {}
         rows = []
         for item in shuffled(exercise.items, self.variant, exercise.id):
-            toggle = w.ToggleButtons(
+            toggle = make(
+                w.ToggleButtons,
+                "swtrain-toggles",
+                f"swtrain-classify-{item.value}",
                 options=categories,
                 value=saved.get(item.value) if saved.get(item.value) in known else None,
                 style={"button_width": "auto"},
             )
-            toggle.add_class("swtrain-toggles")
-            toggle.add_class(f"swtrain-classify-{item.value}")
             toggle.observe(self._changed, names="value")
             self.toggles[item.value] = toggle
-            rows.append(
-                w.VBox(
-                    [w.HTML(f"<b>“{escape(item.label.get(lang))}”</b>"), toggle], layout=w.Layout(margin="4px 0 8px 0")
-                )
-            )
-        self._finish(w.VBox(rows))
+            label = html(f"<b>“{escape(item.label.get(lang))}”</b>")
+            rows.append(vbox([label, toggle], layout={"margin": "4px 0 8px 0"}))
+        self._finish(vbox(rows))
 
     @property
     def value(self) -> dict[str, str]:

@@ -15,6 +15,7 @@ import ipywidgets as w
 from ..exercises import ecomap
 from ..exercises.ecomap import Ecomap
 from .base import ExerciseWidget
+from .shared import hbox, html, make, vbox
 
 
 class EcomapWidget(ExerciseWidget[Ecomap]):
@@ -39,34 +40,33 @@ class EcomapWidget(ExerciseWidget[Ecomap]):
             known_flow = link.get("flow") if link.get("flow") in ecomap.ECOMAP_FLOWS else ""
             name = system.label.get(lang)
             # each drop-down is named for screen readers ("Daughter: kind of link"); the row shows the name
-            self.kind[system.value] = w.Dropdown(
+            hidden = ("swtrain-hidden-label", "swtrain-fit-select")
+            self.kind[system.value] = make(
+                w.Dropdown,
+                *hidden,
+                f"swtrain-ecomap-kind-{system.value}",
                 options=kinds,
                 value=known_kind,
                 description=msg("{system}: kind of link", system=name),
-                layout=w.Layout(width="16em"),
+                layout={"width": "16em"},
             )
-            self.flow[system.value] = w.Dropdown(
+            self.flow[system.value] = make(
+                w.Dropdown,
+                *hidden,
+                f"swtrain-ecomap-flow-{system.value}",
                 options=flows,
                 value=known_flow,
                 disabled=not known_kind,
                 description=msg("{system}: flow", system=name),
-                layout=w.Layout(width="220px"),
+                layout={"width": "220px"},
             )
             for control in (self.kind[system.value], self.flow[system.value]):
-                control.add_class("swtrain-hidden-label")
-                control.add_class("swtrain-fit-select")
-            self.kind[system.value].add_class(f"swtrain-ecomap-kind-{system.value}")
-            self.flow[system.value].add_class(f"swtrain-ecomap-flow-{system.value}")
-            for control in (self.kind[system.value], self.flow[system.value]):
                 control.observe(self._changed, names="value")
-            label = w.HTML(f"<span>{escape(system.label.get(lang))}</span>", layout=w.Layout(width="220px"))
-            rows.append(w.HBox([label, self.kind[system.value], self.flow[system.value]]))
-        self.hint = w.HTML("")
-        self.drawing = w.HTML(self._svg())
-        self.drawing.add_class("swtrain-ecomap")
-        legend = w.HTML(ecomap.legend(msg))
-        controls = w.VBox([w.VBox(rows), self.hint, legend, self.drawing])
-        self._finish(controls)
+            label = html(f"<span>{escape(system.label.get(lang))}</span>", layout={"width": "220px"})
+            rows.append(hbox([label, self.kind[system.value], self.flow[system.value]]))
+        self.hint = html()
+        self.drawing = html(self._svg(), "swtrain-ecomap")
+        self._finish(vbox([vbox(rows), self.hint, html(ecomap.legend(msg)), self.drawing]))
 
     @property
     def value(self) -> dict[str, dict[str, str]]:

@@ -9,6 +9,7 @@ import ipywidgets as w
 from ..exercises.free_text import FreeText
 from ..fields import count_words
 from .base import ExerciseWidget
+from .shared import html, make, vbox
 
 
 class FreeTextWidget(ExerciseWidget[FreeText]):
@@ -17,16 +18,17 @@ class FreeTextWidget(ExerciseWidget[FreeText]):
     def __init__(self, exercise: FreeText, value: Any = None, **kwargs: Any) -> None:
         super().__init__(exercise, **kwargs)
         self.min_words = exercise.min_words
-        self.area = w.Textarea(
+        self.area = make(
+            w.Textarea,
             value=value if isinstance(value, str) else "",
             continuous_update=True,
             placeholder=self.msg("Write your answer here."),
-            layout=w.Layout(width="95%", height="140px"),
+            layout={"width": "95%", "height": "140px"},
         )
-        self.words = w.HTML()
+        self.words = html()
         self._count()
         self.area.observe(self._changed, names="value")
-        self._finish(w.VBox([self.area, self.words]))
+        self._finish(vbox([self.area, self.words]))
 
     @property
     def value(self) -> str | None:

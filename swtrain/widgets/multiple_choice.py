@@ -9,6 +9,7 @@ import ipywidgets as w
 from ..exercises.multiple_choice import MultipleChoice
 from ..variants import shuffled
 from .base import ExerciseWidget
+from .shared import AUTO, make, vbox
 
 
 class MultipleChoiceWidget(ExerciseWidget[MultipleChoice]):
@@ -18,17 +19,12 @@ class MultipleChoiceWidget(ExerciseWidget[MultipleChoice]):
         chosen = set(value) if isinstance(value, list) else set()
         self.checkboxes: dict[str, w.Checkbox] = {}
         for option in shuffled(exercise.options, self.variant, exercise.id):
-            box = w.Checkbox(
-                value=option.value in chosen,
-                description=option.label.get(lang),
-                indent=False,
-                layout=w.Layout(width="auto"),
+            box = make(
+                w.Checkbox, value=option.value in chosen, description=option.label.get(lang), indent=False, layout=AUTO
             )
             box.observe(self._changed, names="value")
             self.checkboxes[option.value] = box
-        boxes = w.VBox(list(self.checkboxes.values()))
-        boxes.add_class("swtrain-checks")
-        self._finish(boxes)
+        self._finish(vbox(list(self.checkboxes.values()), "swtrain-checks"))
 
     @property
     def value(self) -> list[str]:

@@ -10,6 +10,7 @@ import ipywidgets as w
 
 from ..exercises.numeric import Numeric
 from .base import ExerciseWidget
+from .shared import hbox, make
 
 
 def parse_number(text: str) -> float | None:
@@ -29,15 +30,16 @@ class NumericWidget(ExerciseWidget[Numeric]):
         super().__init__(exercise, **kwargs)
         unit = exercise.unit.get(self.msg.language) if exercise.unit else ""
         shown = f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
-        self.text = w.Text(
+        self.text = make(
+            w.Text,
             value=shown,
             placeholder=self.msg("Type a number"),
             continuous_update=False,
             description=self.msg("Answer"),
-            layout=w.Layout(width="260px"),
+            layout={"width": "260px"},
         )
         self.text.observe(self._changed, names="value")
-        self._finish(w.HBox([self.text, w.Label(unit)]))
+        self._finish(hbox([self.text, make(w.Label, value=unit)]))
 
     @property
     def value(self) -> float | None:

@@ -13,6 +13,7 @@ import ipywidgets as w
 from ..exercises.ordering import Ordering
 from ..variants import shuffled
 from .base import ExerciseWidget
+from .shared import hbox, html, make, vbox
 
 
 class OrderingWidget(ExerciseWidget[Ordering]):
@@ -30,36 +31,32 @@ class OrderingWidget(ExerciseWidget[Ordering]):
             list(value) if saved else [i.value for i in shuffled(exercise.items, self.variant, exercise.id)]
         )
         self.answered = saved
-        self.rows = w.VBox()
+        self.rows = vbox()
         self.up_buttons: list[w.Button] = []
         self.down_buttons: list[w.Button] = []
         for position in range(len(self.order)):
-            up = w.Button(description="↑", tooltip=self.msg("Move up"), layout=w.Layout(width="36px", flex="none"))
-            down = w.Button(description="↓", tooltip=self.msg("Move down"), layout=w.Layout(width="36px", flex="none"))
-            up.add_class("swtrain-move-up")
-            down.add_class("swtrain-move-down")
+            arrow = {"width": "36px", "flex": "none"}
+            up = make(w.Button, "swtrain-move-up", description="↑", tooltip=self.msg("Move up"), layout=arrow)
+            down = make(w.Button, "swtrain-move-down", description="↓", tooltip=self.msg("Move down"), layout=arrow)
             up.on_click(lambda _b, p=position: self.move(p, -1))
             down.on_click(lambda _b, p=position: self.move(p, +1))
             self.up_buttons.append(up)
             self.down_buttons.append(down)
-        self.item_labels = [w.HTML(layout=w.Layout(flex="1 1 auto")) for _ in self.order]
-        for label in self.item_labels:
-            label.add_class("swtrain-order-item")
-        self.confirm = w.Button(
+        self.item_labels = [html("", "swtrain-order-item", layout={"flex": "1 1 auto"}) for _ in self.order]
+        self.confirm = make(
+            w.Button,
+            "swtrain-save-order",
             description=self.msg("Save this order"),
             icon="check",
-            layout=w.Layout(width="auto", align_self="flex-start"),
+            layout={"width": "auto", "align_self": "flex-start"},
         )
-        self.confirm.add_class("swtrain-save-order")
         self.confirm.on_click(lambda _b: self._save())
-        rows = []
-        for p in range(len(self.order)):
-            row = w.HBox([self.up_buttons[p], self.down_buttons[p], self.item_labels[p]])
-            row.add_class("swtrain-order-row")
-            rows.append(row)
-        self.rows.children = rows
+        self.rows.children = tuple(
+            hbox([self.up_buttons[p], self.down_buttons[p], self.item_labels[p]], "swtrain-order-row")
+            for p in range(len(self.order))
+        )
         self._redraw()
-        self._finish(w.VBox([self.rows, self.confirm]))
+        self._finish(vbox([self.rows, self.confirm]))
 
     @property
     def value(self) -> list[str] | None:

@@ -22,6 +22,7 @@ from ..fields import Criterion
 from ..i18n import figure, messages, plural
 from ..reviews import Review, answer_hash
 from .base import WIDGET_CSS
+from .shared import AUTO, hbox, html, make, vbox
 
 if TYPE_CHECKING:
     from ..review_queue import ReviewItem
@@ -47,19 +48,19 @@ class ReviewPanel:
         self.reviewer = reviewer
         self.msg = messages(language)
         self.position = next((n for n, item in enumerate(queue) if item.target not in self.saved), len(queue))
-        self.header = w.HTML()
-        self.body = w.HTML()
-        self.criteria = w.VBox()
+        self.header = html()
+        self.body = html()
+        self.criteria = vbox()
         self.scores: dict[str, w.RadioButtons | w.BoundedFloatText] = {}
         self.comments: dict[str, w.Text] = {}
-        self.previous = w.Button(description=self.msg("Previous"), icon="arrow-left")
-        self.save_next = w.Button(
-            description=self.msg("Save and next"), icon="check", button_style="primary", layout=w.Layout(width="auto")
+        self.previous = make(w.Button, description=self.msg("Previous"), icon="arrow-left")
+        self.save_next = make(
+            w.Button, description=self.msg("Save and next"), icon="check", button_style="primary", layout=AUTO
         )
-        self.status = w.HTML()
+        self.status = html()
         self.previous.on_click(lambda _b: self.go(self.position - 1))
         self.save_next.on_click(lambda _b: self.save())
-        self.box = w.VBox([self.header, self.body, self.criteria, w.HBox([self.previous, self.save_next]), self.status])
+        self.box = vbox([self.header, self.body, self.criteria, hbox([self.previous, self.save_next]), self.status])
         self.show()
 
     @property
@@ -97,17 +98,18 @@ class ReviewPanel:
         for criterion in item.criteria:
             given = saved.scores.get(criterion.id) if saved else None
             score = self._score_input(criterion, given)
-            comment = w.Text(
+            comment = make(
+                w.Text,
                 value=saved.comments.get(criterion.id, "") if saved else "",
                 placeholder=self.msg("Comment for the trainee"),
-                layout=w.Layout(width="60%"),
+                layout={"width": "60%"},
             )
             self.scores[criterion.id], self.comments[criterion.id] = score, comment
             points = plural(
                 "{points} point", "{points} points", criterion.points, self.msg, points=figure(criterion.points)
             )
             label = f"<b>{escape(criterion.description.get(lang))}</b> ({escape(points)})"
-            rows.append(w.VBox([w.HTML(label), score, comment], layout=w.Layout(margin="6px 0")))
+            rows.append(vbox([html(label), score, comment], layout={"margin": "6px 0"}))
         self.criteria.children = tuple(rows)
 
     def _score_input(self, criterion: Criterion, given: float | None) -> w.RadioButtons | w.BoundedFloatText:
@@ -117,12 +119,9 @@ class ReviewPanel:
         if criterion.levels:
             options = [(f"{figure(lv.points)} · {lv.descriptor.get(lang)}", lv.points) for lv in criterion.levels]
             chosen = given if criterion.level(given if given is not None else -1) else None
-            radio = w.RadioButtons(options=options, value=chosen, layout=w.Layout(width="auto"))
-            radio.add_class("swtrain-radio")
-            radio.add_class("swtrain-levels")
-            return radio
-        return w.BoundedFloatText(
-            value=given or 0.0, min=0, max=criterion.points, step=0.5, layout=w.Layout(width="90px")
+            return make(w.RadioButtons, "swtrain-radio", "swtrain-levels", options=options, value=chosen, layout=AUTO)
+        return make(
+            w.BoundedFloatText, value=given or 0.0, min=0, max=criterion.points, step=0.5, layout={"width": "90px"}
         )
 
     def save(self) -> None:

@@ -26,6 +26,7 @@ from ..i18n import plural
 from ..models import ExerciseGrade
 from ..variants import shuffled
 from .base import ExerciseWidget
+from .shared import hbox, html, make, vbox
 
 #: A scene offers at most four choices (lettered A to D).
 _MOST_CHOICES = 4
@@ -42,23 +43,23 @@ class ScenarioWidget(ExerciseWidget[Scenario]):
             self.warning = self.msg(
                 "Part of the saved path no longer fits this scenario; it resumes where it still fits."
             )
-        self.counters = w.HTML()
-        self.history = w.HTML()
-        self.scene = w.HTML()
-        self.choices = w.VBox()
+        self.counters = html()
+        self.history = html()
+        self.scene = html()
+        self.choices = vbox()
         self.choice_buttons: list[w.Button] = []
         self.shown_choices: list[str] = []
         for number in range(_MOST_CHOICES):
-            button = w.Button(layout=w.Layout(width="100%", height="auto", margin="3px 0"))
-            button.add_class("swtrain-choice")
+            button = make(w.Button, "swtrain-choice", layout={"width": "100%", "height": "auto", "margin": "3px 0"})
             button.on_click(lambda _b, n=number: self._choose(self.shown_choices[n]))
             self.choice_buttons.append(button)
-        self.back = w.Button(description=self.msg("Back"), icon="undo", layout=w.Layout(width="auto"))
+        # Back and Play again are shown and hidden: each has a layout of its own
+        self.back = make(w.Button, description=self.msg("Back"), icon="undo", layout=w.Layout(width="auto"))
         self.back.on_click(lambda _b: self._go_back())
-        self.again = w.Button(description=self.msg("Play again"), icon="refresh", layout=w.Layout(width="auto"))
+        self.again = make(w.Button, description=self.msg("Play again"), icon="refresh", layout=w.Layout(width="auto"))
         self.again.on_click(lambda _b: self._restart())
         self._render()
-        self._finish(w.VBox([self.counters, self.history, self.scene, self.choices, w.HBox([self.back, self.again])]))
+        self._finish(vbox([self.counters, self.history, self.scene, self.choices, hbox([self.back, self.again])]))
 
     @property
     def value(self) -> list[str] | None:

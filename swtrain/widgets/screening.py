@@ -14,12 +14,12 @@ from html import escape
 from typing import Any
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .. import render
 from ..exercises.screening import Screening, instrument_of, safety_flagged
 from .base import ExerciseWidget
 from .numeric import parse_number
+from .shared import AUTO, hbox, html, make, vbox
 
 
 class ScreeningWidget(ExerciseWidget[Screening]):
@@ -33,73 +33,74 @@ class ScreeningWidget(ExerciseWidget[Screening]):
         saved_result: dict[str, Any] = _mapping(saved.get("result"))
         self.items: dict[int, w.ToggleButtons] = {}
         rows = []
-        # One layout and style model shared by every row: a GDS-15 form is otherwise 100 models more to send.
-        auto, row_layout = w.Layout(width="auto"), w.Layout(margin="2px 0 6px")
-        button_style, label_style = w.ToggleButtonsStyle(button_width="auto"), HTMLStyle()
         for item in instrument.items:
             values = instrument.values_of(item)
             options = [(r.label.get(lang) if r.label else str(r.value), r.value) for r in values]
             raw = saved_items.get(str(item.number))
             chosen = int(raw) if isinstance(raw, str) and raw.lstrip("-").isdigit() else None
-            buttons = w.ToggleButtons(
+            buttons = make(
+                w.ToggleButtons,
+                "swtrain-toggles",
+                f"swtrain-item-{item.number}",
                 options=options,
                 value=chosen if chosen in [v for _, v in options] else None,
-                style=button_style,
-                layout=auto,
+                style={"button_width": "auto"},
+                layout=AUTO,
             )
-            buttons.add_class("swtrain-toggles")
-            buttons.add_class(f"swtrain-item-{item.number}")
             buttons.observe(self._changed, names="value")
             self.items[item.number] = buttons
             text = item.text.get(lang) if item.text else (item.label.get(lang) if item.label else "")
             text = text or msg("Item {number}", number=item.number)
             label = f"<b>{item.number}.</b> {escape(text)}"
-            text_widget = w.HTML(label, layout=auto, style=label_style)
-            rows.append(w.VBox([text_widget, buttons], layout=row_layout))
-        self.safety = w.HTML("")
-        self.safety.add_class("swtrain-safety-prompt")
-        self.total = w.Text(
+            rows.append(vbox([html(label, layout=AUTO), buttons], layout={"margin": "2px 0 6px"}))
+        self.safety = html("", "swtrain-safety-prompt")
+        self.total = make(
+            w.Text,
+            "swtrain-screening-total",
             value=str(saved_result.get("total", "")),
             placeholder=msg("Type a number"),
             continuous_update=False,
             description=msg("Total") if instrument.rule == "sum" else msg("Mean"),
-            layout=w.Layout(width="260px"),
+            layout={"width": "260px"},
         )
-        self.total.add_class("swtrain-screening-total")
         self.total.observe(self._changed, names="value")
         bands = [("—", "")] + [
             (f"{b.label.get(lang)} ({b.min:g}–{b.max:g})", str(index)) for index, b in enumerate(instrument.bands)
         ]
         band = str(saved_result.get("band", ""))
-        self.band = w.Dropdown(
+        self.band = make(
+            w.Dropdown,
+            "swtrain-screening-band",
+            "swtrain-fit-select",
             options=bands,
             value=band if band in [v for _, v in bands] else "",
             description=msg("Band"),
-            layout=w.Layout(width="auto", display="" if instrument.bands else "none"),
+            layout={"width": "auto", "display": "" if instrument.bands else "none"},
         )
-        self.band.add_class("swtrain-screening-band")
-        self.band.add_class("swtrain-fit-select")
         self.band.observe(self._changed, names="value")
         steps = [(o.label.get(lang), o.value) for o in exercise.next_steps]
         step = saved_result.get("next")
-        self.next_step = w.RadioButtons(
-            options=steps, value=step if step in [v for _, v in steps] else None, layout=w.Layout(width="auto")
+        self.next_step = make(
+            w.RadioButtons,
+            "swtrain-radio",
+            "swtrain-screening-next",
+            options=steps,
+            value=step if step in [v for _, v in steps] else None,
+            layout=AUTO,
         )
-        self.next_step.add_class("swtrain-radio")
-        self.next_step.add_class("swtrain-screening-next")
         self.next_step.observe(self._changed, names="value")
         self._show_safety()
         self._finish(
-            w.VBox(
+            vbox(
                 [
-                    w.HTML(self._header()),
+                    html(self._header()),
                     *rows,
                     self.safety,
-                    w.HTML(_bold(msg("Score and interpret"))),
-                    w.HBox([self.total, self.band]),
-                    w.HTML(_bold(msg("Next step"))),
+                    html(_bold(msg("Score and interpret"))),
+                    hbox([self.total, self.band]),
+                    html(_bold(msg("Next step"))),
                     self.next_step,
-                    w.HTML(self._footer()),
+                    html(self._footer()),
                 ]
             )
         )

@@ -9,6 +9,7 @@ import ipywidgets as w
 from ..exercises.single_choice import SingleChoice
 from ..variants import shuffled
 from .base import ExerciseWidget
+from .shared import AUTO, make
 
 
 class SingleChoiceWidget(ExerciseWidget[SingleChoice]):
@@ -17,10 +18,9 @@ class SingleChoiceWidget(ExerciseWidget[SingleChoice]):
         lang = self.msg.language
         options = [(o.label.get(lang), o.value) for o in shuffled(exercise.options, self.variant, exercise.id)]
         known = {v for _, v in options}
-        self.radio = w.RadioButtons(
-            options=options, value=value if value in known else None, layout=w.Layout(width="auto")
+        self.radio = make(
+            w.RadioButtons, "swtrain-radio", options=options, value=value if value in known else None, layout=AUTO
         )
-        self.radio.add_class("swtrain-radio")
         self.radio.observe(self._changed, names="value")
         self._finish(self.radio)
 
