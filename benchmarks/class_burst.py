@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from swtrain.app import voila_command, voila_environment  # noqa: E402
 from swtrain.app_kernel import is_kernel  # noqa: E402
+from swtrain.app_pool import POOL_REFILL_SECONDS  # noqa: E402
 
 NOTEBOOK = "crisis_intervention.ipynb"
 CASE = "child-in-crisis"
@@ -185,7 +186,7 @@ def percentile(values: list[float], share: float) -> float:
 def run_mode(pool: int, args: argparse.Namespace, work: Path) -> dict[str, float]:
     port = 8890 + pool % 7
     sizes = {NOTEBOOK: pool} if pool else None
-    command = voila_command(ROOT / "notebooks", port, pool=sizes)
+    command = voila_command(ROOT / "notebooks", port, pool=sizes, pool_refill=args.refill)
     env = voila_environment("en", "t-burst")
     log = (work / f"voila-{pool}.log").open("wb")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=work)
@@ -249,6 +250,9 @@ def main() -> None:
     parser.add_argument("--within", type=float, default=10.0, help="seconds over which the burst arrives")
     parser.add_argument("--pool", type=int, default=40, help="kernels ready for the case's notebook, pooled run")
     parser.add_argument("--steady", type=float, default=60.0, help="seconds over which the steady trainees come")
+    parser.add_argument(
+        "--refill", type=float, default=POOL_REFILL_SECONDS, help="refill once no page took a kernel for this long"
+    )
     parser.add_argument("--max-seconds", type=float, default=300.0, help="at most this long per burst")
     args = parser.parse_args()
     if not 1 <= args.trainees <= 200:

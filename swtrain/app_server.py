@@ -20,20 +20,27 @@ Pages' kernels are swtrain/app_kernel.py's (no debugger, no command history):
 the app's own kernel spec, found before any other "python3".
 
 And one thing its kernel pool (`swtrain serve --pool`) does not do well under
-a class burst: Voilà hands out the pool's first entry even when that is a
-refill still starting (or one whose kernel failed to start), so the trainee
-waits for it; and it starts each refill a fixed time after its page, so a
-class still arriving competes with the refills for the CPU. Here a page takes
-a kernel that is ready, the oldest first; while none is, it gets a kernel of
-its own at once, as without a pool; a failed entry is dropped (and
-refilled) instead of served; and the pool is refilled only once no page has
-taken a kernel for `fill_delay` seconds (swtrain.app_pool.POOL_REFILL_SECONDS).
+a class burst: Voilà hands out the pool's first entry as soon as its kernel
+has started, even while it is still warming up (or when it failed to start),
+so the trainee waits for it; it starts every missing kernel at once, so a
+refill of 40 holds both cores for about 20 s; and it starts each refill a
+fixed time after its page, so a class still arriving competes with it. Here
+a pool entry is ready once its kernel waits for its request (it has connected
+to Voilà's request socket: everything that can be done before the request is
+done); a page takes a ready kernel, the oldest first, and while none is, it
+gets a kernel of its own at once, as without a pool; a failed entry is dropped
+(and refilled) instead of served; at most one kernel per core warms up at a
+time, so pages arriving during a refill still get CPU and the pool has ready
+kernels again within seconds; and refills start once no page has taken a
+kernel for `fill_delay` seconds (swtrain.app_pool.POOL_REFILL_SECONDS).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import time
 import webbrowser
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +49,7 @@ from typing import Any
 from jupyter_client.kernelspec import KernelSpecManager
 from traitlets import Unicode
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 
@@ -52,6 +60,9 @@ class CookieSettingHandler(TornadoVoilaHandler):
         self.xsrf_token  # noqa: B018 - reading it sets the cookie (tornado.web.RequestHandler.xsrf_token)
         await super().get(path)
 
+
+#: How long a pooled kernel may take to warm up before the next one starts anyway.
+WARM_UP_LIMIT = 60.0
 
 #: the kernel spec the app's pages run in
 APP_KERNELS = Path(__file__).resolve().parent / "data" / "app_kernels"
@@ -75,8 +86,15 @@ def ready_first(manager: Any) -> None:
         return [entry for entry in pool if entry.done()]
 
     refills: dict[str | None, asyncio.TimerHandle] = {}
+    warming = asyncio.Semaphore(len(os.sched_getaffinity(0)))  # one kernel warming up per core
 
     class ReadyFirst(base):  # type: ignore[misc,valid-type]
+        async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs: Any) -> Any:
+            async with warming:
+                content = await super()._initialize(notebook_path, kernel_id, **kwargs)
+                await waiting_for_request(content["kernel_id"], content["task"])
+            return content
+
         def fill_if_needed(self, delay: float | None = None, notebook_name: str | None = None, **kwargs: Any) -> None:
             if delay is not None:  # the first fill, at start
                 return super().fill_if_needed(delay, notebook_name, **kwargs)
@@ -107,6 +125,14 @@ def ready_first(manager: Any) -> None:
             return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
 
     manager.__class__ = ReadyFirst
+
+
+async def waiting_for_request(kernel_id: str, render: asyncio.Task[Any], limit: float = WARM_UP_LIMIT) -> None:
+    """Return once the preheated kernel `kernel_id` waits for its request (it has connected to Voilà's request
+    socket), its notebook's `render` has ended without waiting, or `limit` seconds have passed."""
+    deadline = time.monotonic() + limit
+    while kernel_id not in RequestInfoSocketHandler._waiters and not render.done() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
 
 
 class CourseVoila(Voila):

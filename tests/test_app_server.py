@@ -6,6 +6,7 @@ import json
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,5 +127,53 @@ def test_a_pooled_page_takes_a_ready_kernel_and_never_waits_for_a_refill_or_a_fa
         await manager.shutdown_all()
         await asyncio.sleep(0.3)
         assert manager.fills == [(0, "case.ipynb")] and manager.stopped
+
+    asyncio.run(scenario())
+
+
+def test_pooled_kernels_warm_up_one_per_core_and_are_ready_once_they_wait_for_their_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A refill of many kernels never holds every core: one kernel per core warms up at a time, and an entry
+    counts as ready only when its kernel has connected to Voilà's request socket (or its notebook ended)."""
+    import asyncio
+    import logging
+
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    from swtrain.app_server import ready_first
+
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(RequestInfoSocketHandler, "_waiters", {})
+
+    class Pooling:  # Voilà's _initialize: start the kernel, then run its notebook in a task of its own
+        log = logging.getLogger("test-pool")
+
+        def __init__(self) -> None:
+            self.started: list[str] = []
+            self.renders: dict[str, asyncio.Future[None]] = {}
+
+        async def _initialize(self, notebook: str, kernel_id: str | None = None) -> dict[str, Any]:
+            kernel = f"k{len(self.started)}"
+            self.started.append(kernel)
+            self.renders[kernel] = asyncio.get_running_loop().create_future()
+            return {"kernel_id": kernel, "task": self.renders[kernel]}
+
+    async def scenario() -> None:
+        manager = Pooling()
+        ready_first(manager)
+        entries = [asyncio.ensure_future(manager._initialize("case.ipynb")) for _ in range(4)]
+        await asyncio.sleep(0.2)
+        assert manager.started == ["k0", "k1"]  # two cores: two warm up, two wait their turn
+        assert not any(e.done() for e in entries)  # started, not yet waiting for a request: not ready
+        RequestInfoSocketHandler._waiters["k1"] = object()  # k1 waits for its request
+        await asyncio.sleep(0.2)
+        assert entries[1].done() and not entries[0].done()
+        assert manager.started == ["k0", "k1", "k2"]  # k1's place went to the next
+        manager.renders["k0"].set_result(None)  # a notebook that ended without waiting is ready too
+        await asyncio.sleep(0.2)
+        assert entries[0].done() and manager.started == ["k0", "k1", "k2", "k3"]
+        for entry in entries[2:]:
+            entry.cancel()
 
     asyncio.run(scenario())
