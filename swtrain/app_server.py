@@ -130,8 +130,11 @@ def ready_first(manager: Any) -> None:
 async def waiting_for_request(kernel_id: str, render: asyncio.Task[Any], limit: float = WARM_UP_LIMIT) -> None:
     """Return once the preheated kernel `kernel_id` waits for its request (it has connected to Voilà's request
     socket), its notebook's `render` has ended without waiting, or `limit` seconds have passed."""
+    waiters = getattr(RequestInfoSocketHandler, "_waiters", None)
+    if waiters is None:  # a Voilà that keeps them elsewhere: ready once started, as Voilà itself counts it
+        return
     deadline = time.monotonic() + limit
-    while kernel_id not in RequestInfoSocketHandler._waiters and not render.done() and time.monotonic() < deadline:
+    while kernel_id not in waiters and not render.done() and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
 
 

@@ -177,3 +177,19 @@ def test_pooled_kernels_warm_up_one_per_core_and_are_ready_once_they_wait_for_th
             entry.cancel()
 
     asyncio.run(scenario())
+
+
+def test_without_voilas_request_sockets_a_pooled_kernel_is_ready_once_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    from swtrain.app_server import waiting_for_request
+
+    monkeypatch.delattr(RequestInfoSocketHandler, "_waiters")
+
+    async def scenario() -> None:
+        never_ends = asyncio.get_running_loop().create_future()
+        await asyncio.wait_for(waiting_for_request("k0", never_ends, limit=30), 1)
+
+    asyncio.run(scenario())
