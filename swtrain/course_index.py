@@ -124,7 +124,7 @@ def course_widget(
     """
     import ipywidgets as w
 
-    from .notebook import language_name
+    from .i18n import language_name
 
     def listing_html(chosen: str) -> str:
         progress = course_progress(trainee_id, responses_dir, root)

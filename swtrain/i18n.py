@@ -145,3 +145,17 @@ def messages(language: str) -> Messages:
 @lru_cache(maxsize=16)
 def _messages(folder: Path, language: str) -> Messages:
     return Messages(language)
+
+
+#: The course's languages by their own names, as babel's CLDR data gives them: looking them up would load
+#: that data (about 10 MiB) into every trainee's kernel for two words.
+NATIVE_NAMES = {"en": "English", "zh": "中文"}
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, for a language switch: "English", "中文"."""
+    if code in NATIVE_NAMES:
+        return NATIVE_NAMES[code]
+    from babel import Locale
+
+    return str(Locale.parse(code).get_display_name(code))

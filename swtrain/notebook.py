@@ -23,7 +23,7 @@ from . import render
 from .cases import load_case, load_key
 from .errors import SwtrainError, UnknownMode
 from .grading import grade, grade_exercise
-from .i18n import available_languages, check_language, known_or_english, messages, separator
+from .i18n import available_languages, check_language, known_or_english, language_name, messages, separator
 from .models import AnswerValue, Case, Chart, ExerciseGrade, Key, Responses, Section
 from .progress import remember_language, unanswered_html
 from .store import FileStore, ResponseStore, check_trainee_id
@@ -121,7 +121,7 @@ class CaseSession:
         self.saved_elsewhere = []
         built = self._exercise_widgets()
         if self._exercise_view is not None:
-            self._exercise_view.children = built
+            self._rebuild([(self._exercise_view, lambda: built)])
 
     def _position(self, exercise_id: str) -> int:
         return next(n for n, e in enumerate(self.case.exercises) if e.id == exercise_id)
@@ -163,8 +163,14 @@ class CaseSession:
         if isinstance(self.store, FileStore):
             remember_language(self.store.root, self.responses.trainee_id, language)
         self.saved_elsewhere = []  # every view is built again from what is saved
-        for box, build in self._views:
-            box.children = build()
+        self._rebuild(self._views)
+
+    def _rebuild(self, views: list[tuple[Any, Callable[[], list[Any]]]]) -> None:
+        """Build each view's widgets again; the old ones are closed."""
+        from .widgets.shared import replace_children
+
+        for box, build in views:
+            replace_children(box, build())
 
     def grade(self) -> Any:
         """The grade of the answers saved so far (needs the key)."""
@@ -354,20 +360,6 @@ class CaseSession:
         result.value = render.grade_summary(self.grade(), self.msg) + unanswered_html(
             self.case, self.responses, self.msg
         )
-
-
-#: The course's languages by their own names, as babel's CLDR data gives them: looking them up would load
-#: that data (about 10 MiB) into every trainee's kernel for two words.
-NATIVE_NAMES = {"en": "English", "zh": "中文"}
-
-
-def language_name(code: str) -> str:
-    """A language's name in that language, for a language switch: "English", "中文"."""
-    if code in NATIVE_NAMES:
-        return NATIVE_NAMES[code]
-    from babel import Locale
-
-    return str(Locale.parse(code).get_display_name(code))
 
 
 def show_errors_readably(language: str | None = None) -> None:

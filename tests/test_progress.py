@@ -120,7 +120,7 @@ def test_dates_and_language_names_are_cldrs_without_loading_cldr_in_the_kernel()
     from babel import Locale
     from babel.dates import format_date
 
-    from swtrain.notebook import NATIVE_NAMES, language_name
+    from swtrain.i18n import NATIVE_NAMES, language_name
     from swtrain.progress import medium_date
 
     for month in range(1, 13):

@@ -91,4 +91,30 @@ def test_a_case_page_builds_few_models(
     # a class is given as a widget is made, not sent as a change after it
     class_changes = sum(m.changed["_dom_classes"] for m in built_models)
     assert class_changes <= 4, class_changes  # only a scenario's first scene names its choices later
-    assert sum(m.changed["children"] for m in built_models) <= 2
+    # a scenario fills its first scene's choices (shown and spare) after making its buttons
+    assert sum(m.changed["children"] for m in built_models) <= 3
+
+
+def test_a_language_switch_closes_the_widgets_it_replaces(
+    built_models: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page built again in another language leaves no old widget model open in the kernel."""
+    monkeypatch.setattr("IPython.display.display", lambda *objects, **kwargs: None)
+    session = open_case("child-in-crisis", "t001", language="en", mode="practice", responses_dir=tmp_path)
+    session.show_header()
+    session.show_case()
+    session.show_exercises()
+    session.show_summary()
+
+    def open_models() -> int:
+        return sum(1 for m in built_models if m.comm is not None)
+
+    first = open_models()
+    session.set_language("zh")
+    session.set_language("en")
+    assert len(built_models) > 2 * first  # two more pages were built
+    assert open_models() == first
+    session.refresh()  # "Show my latest answers" builds the exercises again
+    assert open_models() == first
+    boxes = [box for box, _build in session._views]
+    assert all(child.comm is not None for box in boxes for child in box.children)

@@ -47,6 +47,8 @@ class ScenarioWidget(ExerciseWidget[Scenario]):
         self.history = html()
         self.scene = html()
         self.choices = vbox()
+        # the buttons a scene does not use wait here, hidden, so that closing the widget closes them too
+        self.spare = vbox(layout=w.Layout(display="none"))
         self.choice_buttons: list[w.Button] = []
         self.shown_choices: list[str] = []
         for number in range(_MOST_CHOICES):
@@ -59,7 +61,9 @@ class ScenarioWidget(ExerciseWidget[Scenario]):
         self.again = make(w.Button, description=self.msg("Play again"), icon="refresh", layout=w.Layout(width="auto"))
         self.again.on_click(lambda _b: self._restart())
         self._render()
-        self._finish(vbox([self.counters, self.history, self.scene, self.choices, hbox([self.back, self.again])]))
+        self._finish(
+            vbox([self.counters, self.history, self.scene, self.choices, self.spare, hbox([self.back, self.again])])
+        )
 
     @property
     def value(self) -> list[str] | None:
@@ -124,6 +128,7 @@ class ScenarioWidget(ExerciseWidget[Scenario]):
             button.tooltip = choice.label.get(lang)
             button.add_class(f"swtrain-choice-{choice.id}")
         self.choices.children = self.choice_buttons[: len(order)]
+        self.spare.children = self.choice_buttons[len(order) :]
         previous = self.scenario.scene(walk.scenes[-2]) if len(walk.scenes) > 1 else None
         self.back.layout.display = "" if previous is not None and previous.allow_back else "none"
         self.again.layout.display = "" if scene.is_end and self.practice else "none"

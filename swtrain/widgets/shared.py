@@ -49,6 +49,29 @@ def make(kind: type[W], *classes: str, **traits: Any) -> W:
     return kind(**traits)
 
 
+def replace_children(box: w.Box, children: list[Any] | tuple[Any, ...]) -> None:
+    """Show `children` in `box` and close the widgets they replace, with their own layouts and styles (shared
+    ones stay): a page rebuilt in another language does not keep the old widgets' models in the kernel."""
+    old = box.children
+    box.children = tuple(children)
+    kept = {id(child) for child in box.children}
+    for child in old:
+        if id(child) not in kept:
+            close_tree(child)
+
+
+def close_tree(widget: Any) -> None:
+    """Close `widget`, everything inside it, and the layout and style that are its own."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    shared_models = {id(model) for model in _SHARED.values()}
+    for name in ("layout", "style"):
+        model = getattr(widget, name, None)
+        if isinstance(model, w.Widget) and id(model) not in shared_models:
+            model.close()
+    widget.close()
+
+
 def html(value: str = "", *classes: str, **traits: Any) -> w.HTML:
     """An HTML widget (shared layout and style)."""
     return make(w.HTML, *classes, value=value, **traits)
